@@ -1,0 +1,1 @@
+"""The project and fund model of cunzhang: charts, declarations, checks and reports."""

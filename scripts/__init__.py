@@ -1,0 +1,1 @@
+"""The ``cunzhang`` command line and the disclosure publisher."""

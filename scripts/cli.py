@@ -1,0 +1,113 @@
+"""The ``cunzhang`` command line (contract: design.md §5)."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import click
+
+from projects import layout
+from projects.ledger import format_error, load
+from scripts import village as village_mod
+from scripts.context import Context
+from scripts.disclose import disclose
+from scripts.importing import import_command
+from scripts.report import report
+from scripts.users import user
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--ledgers",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="CUNZHANG_LEDGERS",
+    default=None,
+    help="账套根目录 ledgers folder (默认 ./ledgers, 否则内置演示乡镇).",
+)
+@click.pass_context
+def main(ctx: click.Context, ledgers: Path | None) -> None:
+    """村账 cunzhang — 村集体经济组织账务、项目与帮扶资金 (village books on Beancount)."""
+    ctx.obj = Context(ledgers or layout.default_ledgers())
+
+
+@main.group()
+def village() -> None:
+    """村账套管理 (village ledgers)."""
+
+
+@village.command("new")
+@click.argument("target", metavar="乡镇/村")
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="建账日期 start date (默认今年1月1日).",
+)
+@click.pass_obj
+def village_new(obj: Context, target: str, start: datetime.datetime | None) -> None:
+    """新建村账套 (2023年科目表): create a village ledger."""
+    start_date = start.date() if start else datetime.date(datetime.date.today().year, 1, 1)
+    try:
+        folder = village_mod.new_village(obj.ledgers, target, start_date)
+    except village_mod.VillageError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"已新建村账套 created: {folder / layout.MAIN}")
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.pass_obj
+def check(obj: Context, path: str | None) -> None:
+    """检查账套 (Beancount + 本项目规则): check one village or a township."""
+    failed = 0
+    for folder in obj.villages(path):
+        loaded = load(folder)
+        for error in loaded.errors:
+            click.echo(format_error(error))
+        label = layout.village_label(folder)
+        if loaded.errors:
+            failed += 1
+            click.echo(f"✗ {label}: {len(loaded.errors)} 个错误 errors", err=True)
+        else:
+            click.echo(f"✓ {label}: 无错误 clean ({len(loaded.entries)} 条记录 entries)", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址 address.")
+@click.option("--port", default=5000, show_default=True, type=int, help="端口 port.")
+@click.option(
+    "--auth",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="用户文件 (cunzhang user add): 基本认证, 每个用户只看到授权的乡镇或村.",
+)
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="允许在 Fava 里修改账套 (accountant's own machine only; default read-only).",
+)
+@click.pass_obj
+def serve(
+    obj: Context, path: str | None, host: str, port: int, auth: Path | None, writable: bool
+) -> None:
+    """用 Fava 浏览账套 (只读): serve every village under PATH in Fava, read-only."""
+    from scripts import serve as serve_mod
+
+    serve_mod.check_host(host, auth)
+    villages = obj.villages(path)
+    mode = "可写 writable" if writable else "只读 read-only"
+    login = f", 认证 auth: {auth}" if auth else ""
+    click.echo(f"Fava: http://{host}:{port}/  ({len(villages)} 个村 villages, {mode}{login})")
+    serve_mod.run(villages, host, port, auth, writable)
+
+
+# Commands that live in modules of their own.
+
+main.add_command(report)
+main.add_command(disclose)
+main.add_command(user)
+main.add_command(import_command)
