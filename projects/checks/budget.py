@@ -1,0 +1,52 @@
+"""A project spends no more than its budget (plus the county's tolerance).
+
+    2024-01-05 custom "project" "P2024-01" "香菇基地扩建"
+      kind: "产业项目"
+      budget: 100000.00 CNY
+    2024-03-01 * "工程款" ^P2024-01
+      Assets:153-在建工程:15301-冷棚改造   120000.00 CNY
+      Assets:102-银行存款:10201-青石农商行
+
+is reported on the transaction that crosses the budget. The tolerance is a fraction:
+``custom "cunzhang-option" "budget_tolerance" 0.05`` allows 5% more.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, namedtuple
+from decimal import Decimal
+
+from beancount.core import data
+
+from projects import books, model, options
+
+BudgetError = namedtuple("BudgetError", "source message entry")
+
+
+def check(entries: data.Directives, options_map: dict) -> list:
+    """The first transaction that takes each project past its budget."""
+    projects = model.read(entries).projects
+    tolerance = options.read(entries).budget_tolerance
+    spent: dict[str, Decimal] = defaultdict(Decimal)
+    reported: set[str] = set()
+    errors = []
+    for entry in books.transactions(entries):
+        amount = books.spending(entry)
+        for project_id in sorted(books.project_ids(entry) & set(projects)):
+            project = projects[project_id]
+            spent[project_id] += amount
+            if project.budget is None or project_id in reported:
+                continue
+            limit = project.budget * (1 + tolerance)
+            if spent[project_id] > limit:
+                reported.add(project_id)
+                errors.append(
+                    BudgetError(
+                        entry.meta,
+                        f"项目 {project_id} {project.name}: 累计支出 {spent[project_id]:,.2f} 元 "
+                        f"超过预算 {project.budget:,.2f} 元 (允许 {limit:,.2f}): "
+                        "调整预算须重新履行决策程序, 或改正分录",
+                        entry,
+                    )
+                )
+    return errors

@@ -1,0 +1,50 @@
+"""A ledger's own settings, as ``custom "cunzhang-option" "name" value`` directives.
+
+    2024-01-01 custom "cunzhang-option" "township_review" TRUE
+    2024-01-01 custom "cunzhang-option" "budget_tolerance" 0.05
+    2024-01-01 custom "cunzhang-option" "claim_window_days" 30
+    2024-01-01 custom "cunzhang-option" "income_bands" "50000 100000"
+
+A county that requires the township review (一审) before execution says so with
+``township_review``; the others have defaults below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from beancount.core import data
+
+
+@dataclass(frozen=True)
+class Options:
+    township_review: bool = False
+    budget_tolerance: Decimal = Decimal("0")
+    claim_window_days: int = 30
+    income_bands: tuple[Decimal, Decimal] = (Decimal("50000"), Decimal("100000"))
+
+
+def read(entries: data.Directives) -> Options:
+    """The options a ledger sets, the defaults for the others."""
+    values: dict[str, object] = {}
+    for entry in entries:
+        if isinstance(entry, data.Custom) and entry.type == "cunzhang-option" and entry.values:
+            name = entry.values[0].value
+            value = entry.values[1].value if len(entry.values) > 1 else True
+            values[name] = value
+    options = Options()
+    return Options(
+        township_review=bool(values.get("township_review", options.township_review)),
+        budget_tolerance=Decimal(str(values.get("budget_tolerance", options.budget_tolerance))),
+        claim_window_days=int(values.get("claim_window_days", options.claim_window_days)),
+        income_bands=parse_bands(values.get("income_bands")) or options.income_bands,
+    )
+
+
+def parse_bands(text: object) -> tuple[Decimal, Decimal] | None:
+    """``"50000 100000"`` → the two thresholds of the income bands, in 元."""
+    if not isinstance(text, str):
+        return None
+    low, high = (Decimal(part) for part in text.replace(",", " ").split())
+    return low, high

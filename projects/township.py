@@ -1,0 +1,100 @@
+"""Reports over many villages: loaded in parallel, cached by the ledgers' contents.
+
+Each village's result is stored under the cache folder (``$CUNZHANG_CACHE``, else
+``~/.cache/cunzhang``) keyed by a digest of every ``.beancount`` file of the village, the
+report's arguments and this package's code. A second run after one village changed
+reloads only that village.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from projects import layout
+from projects.ledger import load
+from projects.reports import REPORTS, Books
+
+CODE = Path(__file__).resolve().parent
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("CUNZHANG_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "cunzhang"
+
+
+def code_digest() -> str:
+    """A digest of the model's source, so a changed computation invalidates the cache."""
+    digest = hashlib.sha256()
+    for path in sorted(CODE.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ledger_digest(folder: Path) -> str:
+    """A digest of every Beancount file of a village, by path and content."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.beancount")):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def village_report(folder: Path, report: str, year: int | None, code: str) -> list[dict]:
+    """One village's rows of one report, from the cache when its files are unchanged."""
+    key = hashlib.sha256(f"{code}|{report}|{year}|{ledger_digest(folder)}".encode()).hexdigest()
+    cached = cache_dir() / f"{key}.pickle"
+    if cached.exists():
+        with cached.open("rb") as handle:
+            return pickle.load(handle)
+    loaded = load(folder)
+    if loaded.errors:
+        raise LedgerErrors(folder, len(loaded.errors))
+    rows = REPORTS[report](Books.of(folder.name, loaded.entries), year)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("wb", dir=cached.parent, delete=False) as handle:
+        pickle.dump(rows, handle)
+    os.replace(handle.name, cached)
+    return rows
+
+
+class LedgerErrors(Exception):
+    """A village whose ledger has errors: reports are computed from clean books only."""
+
+    def __init__(self, folder: Path, count: int) -> None:
+        super().__init__(
+            f"{layout.village_label(folder)} 有 {count} 个错误, 先运行 cunzhang check 改正"
+        )
+
+
+def report(
+    villages: list[Path],
+    name: str,
+    year: int | None = None,
+    jobs: int | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> list[dict]:
+    """Rows of report ``name`` for every village, in the villages' order."""
+    code = code_digest()
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(villages) == 1:
+        results = []
+        for folder in villages:
+            results.append(village_report(folder, name, year, code))
+            if progress:
+                progress(folder)
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(villages))) as pool:
+            futures = [pool.submit(village_report, v, name, year, code) for v in villages]
+            results = []
+            for folder, future in zip(villages, futures, strict=True):
+                results.append(future.result())
+                if progress:
+                    progress(folder)
+    return [row for rows in results for row in rows]

@@ -1,0 +1,124 @@
+"""``cunzhang report {projects,funds,income,secretaries} [PATH]``: the report tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import click
+
+from projects import township
+from projects.reports import BAND_NAMES, COLUMNS, Column
+from projects.text import display_width, pad
+from scripts.context import Context
+
+
+def cell(value: object, column: Column) -> str:
+    """A value as text for a table or CSV cell."""
+    if value is None or value == "":
+        return "—"
+    if column.kind == "money":
+        return f"{value:,.2f}"
+    if column.kind == "pct":
+        return f"{value * 100:.1f}%"
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {cell(v, column)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def totals(name: str, rows: list[dict]) -> list[dict]:
+    """The total rows of a township report: money summed (per year for income)."""
+    money = [c.key for c in COLUMNS[name] if c.kind == "money" and c.key != "change"]
+    groups: dict[object, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["year"] if name == "income" else None, []).append(row)
+    result = []
+    for year, group in groups.items():
+        total: dict = {"village": "合计"}
+        if name == "income":
+            bands = [row["band"] for row in group]
+            total["year"] = year
+            total["band"] = " ".join(
+                f"{b} {bands.count(b)}个({bands.count(b) / len(bands):.0%})"
+                for b in BAND_NAMES
+                if b in bands
+            )
+            total["band_counts"] = {b: bands.count(b) for b in BAND_NAMES}
+        for key in money:
+            values = [row[key] for row in group if row.get(key) is not None]
+            total[key] = sum(values, Decimal("0.00"))
+        result.append(total)
+    return result
+
+
+def render_table(rows: list[dict], columns: list[Column]) -> str:
+    """An aligned table with Chinese headers; numbers right-aligned."""
+    texts = [[cell(row.get(c.key), c) for c in columns] for row in rows]
+    widths = [
+        max([display_width(c.header)] + [display_width(t[i]) for t in texts])
+        for i, c in enumerate(columns)
+    ]
+    right = [c.kind in ("money", "pct", "int") for c in columns]
+    lines = ["  ".join(pad(c.header, w, r) for c, w, r in zip(columns, widths, right, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    for text in texts:
+        lines.append("  ".join(pad(t, w, r) for t, w, r in zip(text, widths, right, strict=True)))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def render_csv(rows: list[dict], columns: list[Column]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.header for c in columns])
+    for row in rows:
+        writer.writerow(["" if row.get(c.key) is None else cell(row[c.key], c) for c in columns])
+    return out.getvalue()
+
+
+def to_json(value: object) -> object:
+    """Decimals as exact strings ("1234.50"), dates as ISO text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+@click.command("report")
+@click.argument("name", type=click.Choice(sorted(COLUMNS)))
+@click.argument("path", required=False)
+@click.option("--year", type=int, default=None, help="年度 year (默认全部).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="输出格式 output format.",
+)
+@click.option("--jobs", type=int, default=None, help="并行进程数 worker processes (默认全部核).")
+@click.pass_obj
+def report(
+    obj: Context, name: str, path: str | None, year: int | None, fmt: str, jobs: int | None
+) -> None:
+    """报表: 项目 projects, 帮扶资金 funds, 集体收入 income, 第一书记 secretaries."""
+    villages = obj.villages(path)
+    try:
+        rows = township.report(villages, name, year, jobs)
+    except township.LedgerErrors as error:
+        raise click.ClickException(str(error)) from error
+    if len({row["village"] for row in rows}) > 1 or len(villages) > 1:
+        rows = rows + totals(name, rows)
+    columns = COLUMNS[name]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=to_json))
+    elif fmt == "csv":
+        click.echo(render_csv(rows, columns), nl=False)
+    else:
+        click.echo(render_table(rows, columns))
