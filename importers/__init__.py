@@ -1,0 +1,73 @@
+"""beangulp importers for the spreadsheets village cooperatives hand in.
+
+Four kinds, recognised by content (never by file name), each a declaration of columns over
+one shared sheet reader (:mod:`importers.sheet`):
+
+========================  =================================  ===========================
+kind                      importer                           becomes
+========================  =================================  ===========================
+现金/银行存款日记账        :class:`JournalImporter`            transactions + balances
+凭证列表                  :class:`VoucherImporter`            one transaction per voucher
+银行对账单                :class:`StatementImporter`          classified transactions
+帮扶资金台账              :class:`RegisterImporter`           fund declarations
+========================  =================================  ===========================
+
+``cunzhang import`` drives them (:mod:`importers.run`); a plain beangulp ``import.py``
+can use them too::
+
+    import beangulp
+    from importers import beangulp_importers
+
+    if __name__ == "__main__":
+        beangulp.Ingest(beangulp_importers("ledgers/青石镇/东山村")).cli()
+
+then ``python import.py extract -e ledgers/青石镇/东山村/main.beancount FILES``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from importers.base import Options, SheetImporter
+from importers.classify import load_rules
+from importers.movements import JournalColumns, JournalImporter, StatementColumns, StatementImporter
+from importers.register import RegisterColumns, RegisterImporter
+from importers.sheet import ImportRefused, Problem
+from importers.vouchers import VoucherColumns, VoucherImporter
+
+#: The kinds, in the order a sheet's header is tried against them (most specific first).
+DIALECTS = [RegisterColumns, VoucherColumns, JournalColumns, StatementColumns]
+IMPORTERS: tuple[type[SheetImporter], ...] = (
+    RegisterImporter,
+    VoucherImporter,
+    JournalImporter,
+    StatementImporter,
+)
+
+
+def beangulp_importers(village: str | Path, **options: object) -> list[SheetImporter]:
+    """One importer of each kind for a village folder, with its ``import-rules.csv``.
+
+    ``options`` are those of :class:`~importers.base.Options` (``account``,
+    ``create_accounts``, ``chart``); registers keep only the village's own rows.
+    """
+    folder = Path(village)
+    rules, problems = load_rules(folder)
+    if problems:
+        raise ImportRefused(problems)
+    settings = Options(rules=rules, village=folder.name, **options)  # type: ignore[arg-type]
+    return [importer(settings) for importer in IMPORTERS]
+
+
+__all__ = [
+    "DIALECTS",
+    "IMPORTERS",
+    "ImportRefused",
+    "JournalImporter",
+    "Options",
+    "Problem",
+    "RegisterImporter",
+    "StatementImporter",
+    "VoucherImporter",
+    "beangulp_importers",
+]

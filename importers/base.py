@@ -1,0 +1,209 @@
+"""What every spreadsheet importer shares: beangulp's Importer API over the shared sheet reader.
+
+An importer is a :class:`beangulp.Importer`, so it also runs from a plain beangulp
+``import.py`` (see :func:`importers.beangulp_importers`). Each one declares its columns as a
+:class:`~importers.sheet.Dialect` and turns the rows into entries; this base class
+recognises files by content, names the archived copy, stamps provenance on every entry and
+recognises duplicates by a deterministic content key — never beangulp's default heuristic,
+which takes two different receipts of the same amount for one (design.md §2).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import beangulp
+from beancount.core import data
+
+from importers.accounts import AccountBook
+from importers.classify import Rule
+from importers.sheet import (
+    Dialect,
+    Header,
+    ImportRefused,
+    Problem,
+    Workbook,
+    find_header,
+    open_workbook,
+)
+
+#: How many hex digits of the file's sha256 the archived copy's name carries.
+SHORT_HASH = 12
+#: beangulp marks a duplicate by this metadata key (beangulp.extract.DUPLICATE).
+DUPLICATE = "__duplicate__"
+
+
+@dataclass
+class Options:
+    """How to import: the command line's options, and the village's own rules."""
+
+    account: str | None = None  # --account: the file's own (bank or cash) account
+    create_accounts: bool = False  # --create-accounts
+    chart: str = "2023"  # chart version of the codes in the files
+    village: str | None = None  # registers: only this village's rows (None: all, by 村)
+    rules: list[Rule] = field(default_factory=list)  # import-rules.csv
+
+
+def archive_name(workbook: Workbook) -> str:
+    """The archived copy's name without its date: ``<short sha256>.<original name>``."""
+    return f"{workbook.sha256[:SHORT_HASH]}.{workbook.path.name}"
+
+
+def import_keys(entries: data.Directives) -> set[str]:
+    """The content keys of entries imported earlier."""
+    return {e.meta["import_key"] for e in entries if e.meta and "import_key" in e.meta}
+
+
+class Provenance:
+    """Stamps entries with where they came from and their content key.
+
+    The key hashes what the row says (never where it is) plus how many identical rows came
+    before it in the same file, so a re-export with shifted rows yields the same keys and
+    two genuinely identical receipts on one day stay two.
+    """
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self.document = archive_name(workbook)
+        self._seen: Counter[str] = Counter()
+
+    def meta(self, sheet: str, row: int, content: tuple) -> dict:
+        """Metadata for an entry read from ``sheet`` at 1-based ``row``."""
+        digest = hashlib.sha256(repr(content).encode()).hexdigest()
+        occurrence = self._seen[digest]
+        self._seen[digest] += 1
+        key = hashlib.sha256(f"{digest}:{occurrence}".encode()).hexdigest()[:20]
+        meta = data.new_metadata(str(self.workbook.path), row)
+        meta.update(document=self.document, sheet=sheet, row=Decimal(row), import_key=key)
+        return meta
+
+
+class SheetImporter(beangulp.Importer):
+    """A beangulp importer for one kind of spreadsheet (subclasses set ``dialect``)."""
+
+    dialect: type[Dialect]
+    #: The account a file of this kind is archived under when nothing better is known.
+    default_account = "Assets:102-银行存款"
+
+    def __init__(self, options: Options | None = None) -> None:
+        self.options = options or Options()
+        self._accounts: dict[str, str] = {}
+        self._dates: dict[str, datetime.date] = {}
+
+    @property
+    def name(self) -> str:
+        return f"cunzhang.{self.dialect.kind}"
+
+    # -- beangulp's Importer API -----------------------------------------------------------
+
+    def identify(self, filepath: str) -> bool:
+        """Whether the file's first recognised sheet is of this importer's kind (by content)."""
+        try:
+            workbook = open_workbook(Path(filepath))
+        except ImportRefused:
+            return False
+        return recognise(workbook) is self.dialect
+
+    def account(self, filepath: str) -> data.Account:
+        """The file's own account (known after ``extract``), for the archive folder."""
+        known = self._accounts.get(str(Path(filepath).resolve()))
+        return known or self.options.account or self.default_account
+
+    def date(self, filepath: str) -> datetime.date | None:
+        """The last date in the file (known after ``extract``), for the archive name."""
+        return self._dates.get(str(Path(filepath).resolve()))
+
+    def filename(self, filepath: str) -> str:
+        """``<short sha256>.<original name>``; beangulp's archive prefixes the date."""
+        return archive_name(open_workbook(Path(filepath)))
+
+    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
+        """The file's entries, with ``open`` directives for accounts it creates.
+
+        Raises :class:`ImportRefused` with every problem found in the file.
+        """
+        workbook = open_workbook(Path(filepath))
+        problems: list[Problem] = []
+        headers = self.headers(workbook, problems)
+        book = AccountBook(existing, self.options.chart)
+        entries = self.read(workbook, headers, book, existing, problems) if headers else []
+        if problems:
+            raise ImportRefused(merge_repeats(problems))
+        dates = [e.date for e in entries if not isinstance(e, data.Balance)]
+        if dates:
+            self._dates[str(workbook.path)] = max(dates)
+        return [*book.opens(), *entries]
+
+    def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
+        """Mark entries whose content key is already in the ledger (beangulp's protocol)."""
+        known = import_keys(existing)
+        for entry in entries:
+            if entry.meta.get("import_key") in known:
+                entry.meta[DUPLICATE] = True
+
+    # -- for subclasses --------------------------------------------------------------------
+
+    def headers(self, workbook: Workbook, problems: list[Problem]) -> list[Header]:
+        """The header of each sheet holding this kind's data; sheets without one are skipped."""
+        found = [h for s in workbook.sheets if (h := find_header(s, [self.dialect])) is not None]
+        if not found:
+            problems.append(
+                Problem(workbook.label, "", 0, f"找不到{self.dialect.kind}的表头 (no header)")
+            )
+        return found
+
+    def read(
+        self,
+        workbook: Workbook,
+        headers: list[Header],
+        book: AccountBook,
+        existing: data.Entries,
+        problems: list[Problem],
+    ) -> data.Entries:
+        """The entries of the file's rows; problems are appended, not raised."""
+        raise NotImplementedError
+
+    def remember_account(self, workbook: Workbook, account: str) -> None:
+        """Record the file's own account, used by :meth:`account` for archiving."""
+        self._accounts[str(workbook.path)] = account
+
+
+def merge_repeats(problems: list[Problem]) -> list[Problem]:
+    """One line per distinct message (a missing account), citing the other rows it affects."""
+    first: dict[tuple[str, str], Problem] = {}
+    others: dict[tuple[str, str], list[str]] = {}
+    for problem in problems:
+        key = (problem.file, problem.message)
+        if key in first:
+            others[key].append(f"{problem.sheet}:{problem.row}")
+        else:
+            first[key], others[key] = problem, []
+    merged = []
+    for key, problem in first.items():
+        rest = others[key]
+        if rest:
+            shown = "、".join(rest[:10]) + (" …" if len(rest) > 10 else "")
+            problem = Problem(
+                problem.file,
+                problem.sheet,
+                problem.row,
+                f"{problem.message} (另有 {len(rest)} 行同样: {shown})",
+            )
+        merged.append(problem)
+    return merged
+
+
+def recognise(workbook: Workbook) -> type[Dialect] | None:
+    """The kind of the first sheet (top to bottom) whose header one of the dialects matches."""
+    from importers import DIALECTS
+
+    for sheet in workbook.sheets:
+        header = find_header(sheet, DIALECTS)
+        if header is not None:
+            return header.dialect
+    return None

@@ -1,0 +1,151 @@
+"""Counter-accounts for rows that have none (bank statements): the village's rules, then history.
+
+Nothing is guessed silently: a row is classified only by a rule the village wrote, or by
+earlier transactions that agree; every classified entry says which (``classified``
+metadata), and the rest go flagged to the pending account for the accountant.
+
+Rules live in ``import-rules.csv`` in the village folder, one rule a line, first match wins::
+
+    对方户名,摘要,方向,科目
+    县中药饮片有限公司,,收,经营收入-药材销售
+    ,手续费,支,管理费用-手续费
+    ,结息,收,其他收入-利息收入
+
+A rule matches when every filled condition holds: 对方户名 and 摘要 are contained in the
+row's (a rule's text is a substring), 方向 is 收 (money in) or 支 (money out). 科目 is a name
+path, a code or a Beancount account.
+
+History is learnt like smart_importer does, with the tokenizer unspaced Chinese needs
+(character bigrams, design.md §2), but as a nearest-neighbour vote that abstains: earlier
+transactions of the same bank account are compared by payee and summary, and only when the
+most similar ones (similarity ≥ :data:`MIN_SIMILARITY`) all used one counter-account is it
+taken. A classifier that always answers (smart_importer's SVM) would post a guess as a fact.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from beancount.core import data
+
+from importers.accounts import PENDING
+from importers.sheet import Problem, squeeze
+
+RULES_FILE = "import-rules.csv"
+MIN_SIMILARITY = 0.5
+HEADER_WORDS = {"对方户名": "payee", "摘要": "summary", "方向": "direction", "科目": "account"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One line of ``import-rules.csv``."""
+
+    line: int
+    payee: str
+    summary: str
+    direction: str  # "收", "支" or ""
+    account: str
+
+    def matches(self, payee: str, summary: str, direction: str) -> bool:
+        return (
+            (not self.payee or self.payee in payee)
+            and (not self.summary or self.summary in summary)
+            and (not self.direction or self.direction == direction)
+        )
+
+
+def load_rules(village: Path) -> tuple[list[Rule], list[Problem]]:
+    """The village's rules (none when it has no rules file) and the problems of the file."""
+    path = village / RULES_FILE
+    if not path.is_file():
+        return [], []
+    rules, problems = [], []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = [HEADER_WORDS.get(squeeze(h), squeeze(h)) for h in next(reader, [])]
+        missing = {"payee", "summary", "direction", "account"} - set(header)
+        if missing:
+            expected = ",".join(HEADER_WORDS)
+            return [], [Problem(RULES_FILE, "", 1, f"第一行应为 {expected}")]
+        for line, cells in enumerate(reader, start=2):
+            row = dict(zip(header, (c.strip() for c in cells), strict=False))
+            if not any(row.values()):
+                continue
+            direction = row.get("direction", "")
+            if direction not in ("", "收", "支"):
+                problems.append(Problem(RULES_FILE, "", line, "方向应为 收、支 或留空"))
+            elif not row.get("account"):
+                problems.append(Problem(RULES_FILE, "", line, "科目为空"))
+            else:
+                payee, summary = row.get("payee", ""), row.get("summary", "")
+                rules.append(Rule(line, payee, summary, direction, row["account"]))
+    return rules, problems
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """Character bigrams (single characters for one-character text)."""
+    text = squeeze(text)
+    return frozenset(text[i : i + 2] for i in range(max(1, len(text) - 1)))
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard similarity of two bigram sets."""
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+class History:
+    """Earlier transactions of one bank account: who paid or was paid, and how it was booked."""
+
+    def __init__(self, entries: data.Directives, account: str) -> None:
+        votes: dict[tuple[frozenset[str], str], set[str]] = defaultdict(set)
+        for entry in entries:
+            if not isinstance(entry, data.Transaction) or entry.flag != "*":
+                continue
+            if len(entry.postings) != 2:
+                continue
+            own = [p for p in entry.postings if p.account == account]
+            other = [p for p in entry.postings if p.account != account]
+            if len(own) != 1 or len(other) != 1 or other[0].account == PENDING:
+                continue
+            direction = "收" if own[0].units.number > 0 else "支"
+            grams = bigrams(f"{entry.payee or ''} {entry.narration or ''}")
+            votes[(grams, direction)].add(other[0].account)
+        self._votes = votes
+
+    def predict(self, payee: str, summary: str, direction: str) -> tuple[str, float] | None:
+        """The counter-account the most similar earlier rows agree on, with their similarity."""
+        grams = bigrams(f"{payee} {summary}")
+        best, accounts = 0.0, set()
+        for (known, known_direction), used in self._votes.items():
+            if known_direction != direction:
+                continue
+            score = similarity(grams, known)
+            if score > best:
+                best, accounts = score, set(used)
+            elif score == best:
+                accounts |= used
+        if best >= MIN_SIMILARITY and len(accounts) == 1:
+            return next(iter(accounts)), best
+        return None
+
+
+class Classifier:
+    """Rules first, then history; ``None`` when neither knows."""
+
+    def __init__(self, rules: list[Rule], history: History) -> None:
+        self.rules = rules
+        self.history = history
+
+    def classify(self, payee: str, summary: str, direction: str) -> tuple[str, str] | None:
+        """``(account text, how)`` for a row, or ``None`` to leave it pending."""
+        for rule in self.rules:
+            if rule.matches(payee, summary, direction):
+                return rule.account, f"规则 {RULES_FILE}:{rule.line}"
+        learnt = self.history.predict(payee, summary, direction)
+        if learnt is not None:
+            account, score = learnt
+            return account, f"历史记录 (相似度 {score:.2f})"
+        return None

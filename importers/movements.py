@@ -1,0 +1,401 @@
+"""Cash and bank journals and bank statements: one row per movement of one account.
+
+Both kinds read the same way — each row moves money into (收) or out of (支) the file's
+own account, a running balance follows from the previous row — and differ only in their
+columns: a journal (现金日记账, 银行存款日记账) names the counter-account, written from the
+village's side (借方 = in); a bank statement (银行对账单) names the other party instead,
+written from the bank's side (借方发生额 = out, 贷方发生额 = in), so its rows are classified
+(:mod:`importers.classify`).
+
+The own account is ``--account``, else the account whose ``open`` has the file's 账号 as
+``account_number``, else (journals) 库存现金 for a cash journal or 银行存款-<开户行>.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from beancount.core import data
+from beancount.core.amount import Amount as BeanAmount
+
+from importers.accounts import PENDING, AccountBook
+from importers.base import Provenance, SheetImporter
+from importers.classify import Classifier, History
+from importers.sheet import (
+    Amount,
+    Date,
+    Dialect,
+    Header,
+    Problem,
+    Record,
+    Text,
+    Workbook,
+    column_label,
+    records,
+    squeeze,
+)
+from projects import chart
+from projects.books import PROJECT_LINK
+
+ZERO = Decimal("0.00")
+ONE_DAY = datetime.timedelta(days=1)
+
+
+class JournalColumns(Dialect):
+    """现金日记账 / 银行存款日记账, including a hand ledger page typed into Excel (三栏式)."""
+
+    kind = "日记账"
+    date = Date("日期", "记账日期", "凭证日期", "业务日期", required=True)
+    voucher = Text("凭证号", "凭证字号", "凭证编号", "凭证号数", "号数", "号")
+    voucher_word = Text("凭证字", "字")
+    summary = Text("摘要", "内容摘要", "摘要说明", required=True)
+    counter = Text("对方科目", "对应科目", "会计科目", "科目", "科目名称", required=True)
+    inflow = Amount("借方金额", "借方", "收入金额", "收入", "借方发生额", required=True)
+    outflow = Amount("贷方金额", "贷方", "支出金额", "支出", "贷方发生额", required=True)
+    side = Text("借或贷", "借贷方向", "方向")
+    balance = Amount("余额", "结余", "账户余额", "结存", "余额金额")
+    project = Text("项目编号", "项目代码", "项目号")
+    payee = Text("对方单位", "往来单位", "对方户名", "收付款单位")
+
+
+class StatementColumns(Dialect):
+    """银行对账单 / 账户交易明细: the bank's sides, no counter-account."""
+
+    kind = "银行对账单"
+    markers = ("对账单", "交易明细", "账户明细", "流水", "对方户名", "对方账号", "交易日期")
+    excluded = ("日记账",)
+    date = Date("交易日期", "记账日期", "入账日期", "日期", required=True)
+    summary = Text("摘要", "交易摘要", "用途", "附言", "备注")
+    payee = Text("对方户名", "对方账户名称", "对方名称", "对方单位", "交易对手名称")
+    outflow = Amount("借方发生额", "支出金额", "支出", "付款金额", "借方金额", required=True)
+    inflow = Amount("贷方发生额", "收入金额", "收入", "存入金额", "贷方金额", required=True)
+    balance = Amount("余额", "账户余额", "联机余额")
+    serial = Text("流水号", "交易流水号", "交易序号", "凭证号")
+
+
+@dataclass
+class Movement:
+    """A row read and checked: what moved, when, and against what."""
+
+    record: Record
+    date: datetime.date
+    amount: Decimal  # + into the own account, - out of it
+    balance: Decimal | None
+
+
+class MovementsImporter(SheetImporter):
+    """Rows moving money into and out of one account (journal or statement)."""
+
+    #: Whether the file names counter-accounts (journals) or leaves them to classification.
+    has_counter = True
+
+    def read(
+        self,
+        workbook: Workbook,
+        headers: list[Header],
+        book: AccountBook,
+        existing: data.Entries,
+        problems: list[Problem],
+    ) -> data.Entries:
+        label = workbook.label
+        own = self.own_account(workbook, headers[0], book, problems)
+        if own is None:
+            return []
+        self.remember_account(workbook, own)
+        classifier = Classifier(self.options.rules, History(existing, own))
+        provenance = Provenance(workbook)
+        entries: list = []
+        previous: Decimal | None = None
+        for header in headers:
+            movements, previous, opening_row = self.movements(header, label, previous, problems)
+            for movement in movements:
+                entry = self.transaction(movement, own, book, classifier, provenance, problems)
+                if entry is not None:
+                    entries.append(entry)
+            first = header is headers[0]
+            entries.extend(self.assertions(movements, own, provenance, first, opening_row))
+        return entries
+
+    # -- the own account -----------------------------------------------------------------
+
+    def own_account(
+        self, workbook: Workbook, header: Header, book: AccountBook, problems: list[Problem]
+    ) -> str | None:
+        """The file's own account (see the module doc), or ``None`` with a problem."""
+        where = (workbook.label, header.sheet.name, header.sheet.first_row + header.index)
+        first = _first_date(header)
+        if self.options.account:
+            text = self.options.account
+            if book.exists(text):
+                return text
+            if ":" in text:  # a Beancount account: open it by its code and name path
+                code, path = chart.code_of(text), chart.name_path(text)
+            else:
+                code, path = "", text
+            account, reason = book.resolve(code, path, first, self.options.create_accounts)
+            if account is None:
+                problems.append(Problem(*where, f"--account {text}: {reason}"))
+            return account
+        number = header.note("账号", "账户", "卡号")
+        matches = book.by_number(number) if number else []
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            problems.append(Problem(*where, f"账号 {number} 对应多个账户 {matches}: 用 --account"))
+            return None
+        fallback = self.fallback_account(header, book, first, number)
+        if fallback is not None:
+            return fallback
+        shown = f"账号 {number} 不是任何 open 的 account_number" if number else "表中没有账号"
+        problems.append(
+            Problem(
+                *where,
+                f"无法确定本表的账户 ({shown}): 在该账户的 open 下写 "
+                'account_number: "账号", 或用 --account 指定, 如 --account 银行存款-青石农商行',
+            )
+        )
+        return None
+
+    def fallback_account(
+        self, header: Header, book: AccountBook, first: datetime.date, number: str
+    ) -> str | None:
+        """The account when no number matched; statements have none."""
+        return None
+
+    # -- rows ----------------------------------------------------------------------------
+
+    def movements(
+        self, header: Header, label: str, previous: Decimal | None, problems: list[Problem]
+    ) -> tuple[list[Movement], Decimal | None, Record | None]:
+        """The sheet's movements, each balance checked against the previous one.
+
+        Also returns the last balance, and the sheet's opening-balance row if it has one.
+        """
+        found = []
+        opening_row = None
+        has_balance = "balance" in header.columns
+        for record in records(header, label, problems):
+            values = record.values
+            where = (label, record.sheet, record.row)
+            balance = self.signed_balance(values)
+            if record.opening:
+                if previous is not None and balance is not None and balance != previous:
+                    problems.append(
+                        Problem(
+                            *where,
+                            f"{column_label(header, 'balance')}: 承前余额 {balance:,.2f} 与上页"
+                            f"结余 {previous:,.2f} 不符",
+                        )
+                    )
+                previous = balance if balance is not None else previous
+                opening_row = record
+                continue
+            if record.broken:
+                previous = None
+                continue
+            amount = self.amount(header, record, label, problems)
+            if values.get("date") is None:
+                problems.append(Problem(*where, f"{column_label(header, 'date')}: 缺少日期"))
+                previous = None
+                continue
+            if amount is None:
+                previous = None
+                continue
+            if has_balance and balance is None:
+                problems.append(Problem(*where, f"{column_label(header, 'balance')}: 缺少余额"))
+            elif has_balance and previous is not None and balance != previous + amount:
+                problems.append(
+                    Problem(
+                        *where,
+                        f"{column_label(header, 'balance')}: 余额 {balance:,.2f} 与上一行余额 "
+                        f"{previous:,.2f} {'+' if amount >= 0 else '-'} 本行 {abs(amount):,.2f} = "
+                        f"{previous + amount:,.2f} 不符 (running balance does not follow)",
+                    )
+                )
+            found.append(Movement(record, values["date"], amount, balance))
+            previous = balance
+        return found, previous, opening_row
+
+    def signed_balance(self, values: dict) -> Decimal | None:
+        """The row's balance, negative when 借或贷 says 贷 (and zero for 平)."""
+        balance = values.get("balance")
+        side = values.get("side") or ""
+        if side == "平":
+            return ZERO
+        if balance is not None and side == "贷":
+            return -balance
+        return balance
+
+    def amount(
+        self, header: Header, record: Record, label: str, problems: list[Problem]
+    ) -> Decimal | None:
+        """Money into the own account (+) or out of it (-); one side only."""
+        inflow = record.values.get("inflow") or ZERO
+        outflow = record.values.get("outflow") or ZERO
+        if bool(inflow) != bool(outflow):
+            return inflow - outflow
+        in_label, out_label = column_label(header, "inflow"), column_label(header, "outflow")
+        if inflow:
+            message = f"{in_label}和{out_label}都有金额: 一行只应填一方 (both sides filled)"
+        else:
+            message = f"{in_label}和{out_label}都为空或为零 (no amount)"
+        problems.append(Problem(label, record.sheet, record.row, message))
+        return None
+
+    def transaction(
+        self,
+        movement: Movement,
+        own: str,
+        book: AccountBook,
+        classifier: Classifier,
+        provenance: Provenance,
+        problems: list[Problem],
+    ) -> data.Transaction | None:
+        """The movement as a two-posting transaction (flagged ``!`` when left unclassified)."""
+        record = movement.record
+        values = record.values
+        where = (provenance.workbook.label, record.sheet, record.row)
+        summary = values.get("summary") or ""
+        payee = values.get("payee") or ""
+        voucher = "-".join(v for v in (values.get("voucher_word"), values.get("voucher")) if v)
+        counter_text = values.get("counter") or ""
+        direction = "收" if movement.amount > 0 else "支"
+        flag, classified = "*", ""
+        if not counter_text:
+            guess = classifier.classify(payee, summary, direction)
+            if guess is not None:
+                counter_text, classified = guess
+        counter = None
+        if counter_text:
+            create = self.options.create_accounts
+            if book.exists(counter_text):
+                counter = counter_text
+            else:
+                counter, reason = book.resolve("", counter_text, movement.date, create)
+                if counter is None:
+                    problems.append(Problem(*where, f"对方科目 “{counter_text}”: {reason}"))
+                    return None
+        if counter is None:
+            book.open(PENDING, "待分类", movement.date)
+            counter, flag = PENDING, "!"
+        links = self.links(values, where, problems)
+        own_posting = (own, str(movement.amount))
+        content = (
+            movement.date.isoformat(),
+            voucher,
+            squeeze(summary),
+            squeeze(payee),
+            values.get("serial") or "",
+            tuple(sorted(links)),
+            tuple(sorted([own_posting, (counter, str(-movement.amount))]))
+            if self.has_counter
+            else own_posting,
+        )
+        meta = provenance.meta(record.sheet, record.row, content)
+        for key, value in (("voucher", voucher), ("serial", values.get("serial"))):
+            if value:
+                meta[key] = value
+        if payee and movement.amount > 0:
+            meta["funder"] = payee
+        if classified:
+            meta["classified"] = classified
+        units = BeanAmount(movement.amount, "CNY")
+        postings = [
+            data.Posting(own, units, None, None, None, None),
+            data.Posting(counter, -units, None, None, None, None),
+        ]
+        return data.Transaction(
+            meta, movement.date, flag, payee or None, summary, frozenset(), links, postings
+        )
+
+    def links(self, values: dict, where: tuple, problems: list[Problem]) -> frozenset[str]:
+        """The project link of a row with a project number (``^P2024-01``)."""
+        project = (values.get("project") or "").strip()
+        if not project:
+            return frozenset()
+        if not PROJECT_LINK.fullmatch(project):
+            problems.append(Problem(*where, f"项目编号 “{project}” 应为 P 加数字, 如 P2024-01"))
+            return frozenset()
+        return frozenset({project})
+
+    # -- balance assertions ----------------------------------------------------------------
+
+    def assertions(
+        self,
+        movements: list[Movement],
+        own: str,
+        provenance: Provenance,
+        first_sheet: bool,
+        opening_row: Record | None,
+    ) -> list[data.Balance]:
+        """``balance`` entries: before the file's first row, and after each month's last row.
+
+        The opening balance (first sheet only) is cited at the sheet's 期初余额 row if it has
+        one; without one it follows from the first row's balance and amount.
+
+        Beancount checks a balance at the start of its day, so a closing balance is dated the
+        day after the last row; it is left out when a later row falls on that same day.
+        """
+        known = [m for m in movements if m.balance is not None]
+        if not known:
+            return []
+        found = []
+        first = known[0]
+        points = []
+        if first_sheet:
+            points.append((first.date, first.balance - first.amount, opening_row or first.record))
+        for i, movement in enumerate(known):
+            following = known[i + 1] if i + 1 < len(known) else None
+            month_ends = following is None or (following.date.year, following.date.month) != (
+                movement.date.year,
+                movement.date.month,
+            )
+            if month_ends and (following is None or following.date > movement.date):
+                points.append((movement.date + ONE_DAY, movement.balance, movement.record))
+        for date, balance, record in points:
+            content = ("balance", own, date.isoformat(), str(balance))
+            meta = provenance.meta(record.sheet, record.row, content)
+            units = BeanAmount(balance, "CNY")
+            found.append(data.Balance(meta, date, own, units, None, None))
+        return found
+
+
+class JournalImporter(MovementsImporter):
+    """现金日记账 and 银行存款日记账."""
+
+    dialect = JournalColumns
+
+    def fallback_account(
+        self, header: Header, book: AccountBook, first: datetime.date, number: str
+    ) -> str | None:
+        """库存现金 for a cash journal; 银行存款-<开户行> for a bank journal."""
+        title = "".join(header.above)
+        if "现金" in title and "银行" not in title:
+            return book.resolve("101", "", first, False)[0]
+        bank = header.note("开户行", "开户银行", "银行")
+        if not bank:
+            return None
+        account, _ = book.resolve("", f"银行存款-{bank}", first, self.options.create_accounts)
+        if account is not None and account in book.new and number:
+            book.new[account].meta["account_number"] = number
+        return account
+
+
+class StatementImporter(MovementsImporter):
+    """银行对账单: rows are classified by the village's rules and history."""
+
+    dialect = StatementColumns
+    has_counter = False
+
+
+def _first_date(header: Header) -> datetime.date:
+    """The first date in a sheet (for dating accounts the import opens)."""
+    column = header.columns.get("date")
+    for row in header.sheet.rows[header.index + 1 :]:
+        if column is not None and column < len(row):
+            value = row[column]
+            if isinstance(value, datetime.date):
+                return value if not isinstance(value, datetime.datetime) else value.date()
+    return datetime.date(header.year or datetime.date.today().year, 1, 1)

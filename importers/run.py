@@ -1,0 +1,463 @@
+"""``cunzhang import``: spreadsheets into village ledgers, all or nothing.
+
+:func:`import_files` is the whole contract (design.md §5), for the CLI and for scripts:
+
+1. every file is opened and recognised by content; any problem refuses the whole import;
+2. the villages are locked (``flock`` on each village folder's own descriptor, so concurrent
+   imports wait for each other and no lock file is left behind);
+3. each file is extracted against its village's ledger by the beangulp importer of its
+   kind, and entries whose content key the ledger already holds are skipped;
+4. the new text is rendered (one journal file per year, new accounts in
+   ``accounts.beancount``, declarations in ``projects.beancount``) and the source file is
+   archived under ``documents/<account>/<date>.<sha256>.<name>``;
+5. a staged copy of each changed ledger is loaded with Beancount and its plugins: any error
+   the import would add refuses it — the real ledger has not been touched;
+6. only then each file is replaced atomically (``os.replace`` from a temp file beside it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from beancount import loader
+from beancount.core import data
+
+from importers import IMPORTERS, RegisterImporter
+from importers.base import Options, SheetImporter, archive_name, import_keys, recognise
+from importers.classify import load_rules
+from importers.register import VILLAGE_KEY
+from importers.render import block
+from importers.sheet import ImportRefused, Problem, Workbook, open_workbook, squeeze
+from projects import layout
+from projects.ledger import where
+
+ACCOUNTS = "accounts.beancount"
+PROJECTS = "projects.beancount"
+DOCUMENTS = "documents"
+
+
+@dataclass
+class FileReport:
+    """What one file added to one village."""
+
+    file: Path
+    kind: str
+    village: Path
+    added: list[data.Directive] = field(default_factory=list)
+    duplicates: int = 0
+    archive: Path | None = None  # relative to the village
+
+    @property
+    def flagged(self) -> list[data.Transaction]:
+        """Transactions left for the accountant to classify (flag ``!``)."""
+        return [e for e in self.added if isinstance(e, data.Transaction) and e.flag == "!"]
+
+
+@dataclass
+class ImportReport:
+    """The outcome of an import: per file and village, what was added and what was skipped."""
+
+    files: list[FileReport] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
+    other_villages: int = 0  # register declarations of villages not being imported into
+    written: list[Path] = field(default_factory=list)
+    preview: str = ""  # the text appended to each file (what --dry-run prints)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def added(self) -> int:
+        return sum(len(f.added) for f in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(f.duplicates for f in self.files)
+
+    @property
+    def flagged(self) -> list[tuple[FileReport, data.Transaction]]:
+        return [(f, e) for f in self.files for e in f.flagged]
+
+
+@dataclass
+class VillageState:
+    """A locked village: its ledger as loaded, and what this import adds to it."""
+
+    folder: Path
+    entries: data.Directives
+    errors: list
+    keys: set[str]
+    options: Options
+    added: list[data.Directive] = field(default_factory=list)
+    reports: list[FileReport] = field(default_factory=list)
+
+
+def import_files(
+    village: Path,
+    files: list[Path],
+    account: str | None = None,
+    create_accounts: bool = False,
+    dry_run: bool = False,
+    chart: str = "2023",
+) -> ImportReport:
+    """Import ``files`` into the village (or, for fund registers, township) at ``village``.
+
+    Raises :class:`ImportRefused` with one :class:`Problem` per reason; the ledger is then
+    unchanged. With ``dry_run`` nothing is written and ``report.preview`` holds the text.
+    """
+    report = ImportReport()
+    started = time.perf_counter()
+    targets = [t.resolve() for t in layout.villages_under(Path(village))]
+    if not targets:
+        raise ImportRefused([Problem(str(village), "", 0, "这里没有村账套 (no village ledger)")])
+    workbooks = [open_checked(Path(f)) for f in files]
+    kinds = recognise_all(workbooks, targets)
+    report.timings["read"] = time.perf_counter() - started
+    with locked(targets):
+        started = time.perf_counter()
+        states = {t: load_state(t, account, create_accounts, chart) for t in targets}
+        report.timings["load"] = time.perf_counter() - started
+        started = time.perf_counter()
+        problems: list[Problem] = []
+        for workbook, importer_class in zip(workbooks, kinds, strict=True):
+            try:
+                extract(workbook, importer_class, states, targets, report)
+            except ImportRefused as refused:
+                problems.extend(refused.problems)
+        if problems:
+            raise ImportRefused(problems)
+        changes, archives = plan(list(states.values()))
+        report.files = [r for s in states.values() for r in s.reports]
+        report.opened = [e.account for s in states.values() for e in s.added if is_open(e)]
+        report.preview = "".join(
+            f"\n;;; {path}\n{text[len(read_text(path)) :]}" for path, text in changes.items()
+        )
+        report.timings["extract"] = time.perf_counter() - started
+        if dry_run or not changes:
+            return report
+        started = time.perf_counter()
+        check_staged(states.values(), changes, archives, workbooks)
+        report.timings["check"] = time.perf_counter() - started
+        started = time.perf_counter()
+        commit(changes, archives)
+        report.written = sorted(changes) + sorted(archives)
+        report.timings["write"] = time.perf_counter() - started
+    return report
+
+
+# -- reading and recognising ---------------------------------------------------------------
+
+
+def open_checked(path: Path) -> Workbook:
+    """The workbook, or a one-line refusal for a missing, corrupt or non-spreadsheet file."""
+    if not path.is_file():
+        raise ImportRefused([Problem(str(path), "", 0, "文件不存在 (no such file)")])
+    return open_workbook(path)
+
+
+def recognise_all(workbooks: list[Workbook], targets: list[Path]) -> list[type[SheetImporter]]:
+    """Each file's importer, recognised by content; refuses unknown kinds and misdirected files."""
+    problems, kinds = [], []
+    by_dialect = {importer.dialect: importer for importer in IMPORTERS}
+    for workbook in workbooks:
+        dialect = recognise(workbook)
+        if dialect is None:
+            problems.append(
+                Problem(
+                    workbook.label,
+                    "",
+                    0,
+                    "认不出这张表: 找不到日记账、凭证列表、对账单或帮扶资金台账的表头 "
+                    "(no known header: expected words such as 日期 摘要 借方 贷方 余额)",
+                )
+            )
+            continue
+        importer = by_dialect[dialect]
+        if importer is not RegisterImporter and len(targets) != 1:
+            problems.append(
+                Problem(
+                    workbook.label,
+                    "",
+                    0,
+                    f"{dialect.kind}须导入到一个村 (a {dialect.kind} goes into one village), "
+                    "请写 乡镇/村",
+                )
+            )
+        kinds.append(importer)
+    if problems:
+        raise ImportRefused(problems)
+    return kinds
+
+
+# -- locking and loading -------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def locked(villages: list[Path]) -> Iterator[None]:
+    """Exclusive ``flock`` on each village folder (in a fixed order, so two imports never
+    deadlock); the lock is on the folder's own descriptor, leaving no file behind."""
+    descriptors = []
+    try:
+        for folder in sorted(villages):
+            descriptor = os.open(folder, os.O_RDONLY)
+            descriptors.append(descriptor)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        for descriptor in reversed(descriptors):
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            os.close(descriptor)
+
+
+def load_ledger(main: Path) -> tuple[data.Directives, list, dict]:
+    """Load a ledger with its plugins, without Beancount's pickle cache (which would write a
+    file next to ``main.beancount``: a read must not change the ledger folder)."""
+    return loader._load([(str(main.resolve()), True)], None, None, None)
+
+
+def load_state(folder: Path, account: str | None, create: bool, chart: str) -> VillageState:
+    """A village's ledger, its content keys and its rules (refused if the rules are wrong)."""
+    entries, errors, _ = load_ledger(folder / layout.MAIN)
+    rules, problems = load_rules(folder)
+    if problems:
+        raise ImportRefused(problems)
+    options = Options(account=account, create_accounts=create, chart=chart, rules=rules)
+    return VillageState(folder, entries, errors, import_keys(entries), options)
+
+
+# -- extracting ----------------------------------------------------------------------------
+
+
+def extract(
+    workbook: Workbook,
+    importer_class: type[SheetImporter],
+    states: dict[Path, VillageState],
+    targets: list[Path],
+    report: ImportReport,
+) -> None:
+    """Extract one file into the states of the villages it concerns, skipping duplicates."""
+    path = str(workbook.path)
+    if importer_class is RegisterImporter:
+        importer = importer_class(Options(chart=next(iter(states.values())).options.chart))
+        entries = importer.extract(path, [])
+        for folder, part in dispatch(workbook, entries, targets, report).items():
+            add(states[folder], importer, workbook, part)
+        return
+    state = states[targets[0]]
+    importer = importer_class(state.options)
+    entries = importer.extract(path, [*state.entries, *state.added])
+    add(state, importer, workbook, entries)
+
+
+def dispatch(
+    workbook: Workbook, entries: data.Entries, targets: list[Path], report: ImportReport
+) -> dict[Path, list]:
+    """Register declarations by village folder; rows naming no village of the township refused."""
+    by_name = {squeeze(t.name): t for t in targets}
+    township = targets[0].parent
+    parts: dict[Path, list] = defaultdict(list)
+    problems = []
+    for entry in entries:
+        name = entry.meta[VILLAGE_KEY]
+        if name in by_name:
+            parts[by_name[name]].append(entry)
+        elif layout.is_village(township / name):
+            report.other_villages += 1
+        else:
+            problems.append(
+                Problem(
+                    workbook.label,
+                    entry.meta["sheet"],
+                    entry.meta["row"],
+                    f"村 “{name}” 在 {township.name} 下没有账套 (no such village): "
+                    f"先 cunzhang village new {township.name}/{name}",
+                )
+            )
+    if problems:
+        raise ImportRefused(problems)
+    return parts
+
+
+def add(
+    state: VillageState, importer: SheetImporter, workbook: Workbook, entries: data.Entries
+) -> None:
+    """Keep the entries whose content key is new to the village; count the others."""
+    file_report = FileReport(workbook.path, importer.dialect.kind, state.folder)
+    for entry in entries:
+        key = entry.meta.get("import_key")
+        if key is not None and key in state.keys:
+            file_report.duplicates += 1
+            continue
+        if key is not None:
+            state.keys.add(key)
+        state.added.append(entry)
+        if not is_open(entry):
+            file_report.added.append(entry)
+    if file_report.added:
+        date = importer.date(str(workbook.path)) or max(e.date for e in entries)
+        folder = Path(DOCUMENTS, *importer.account(str(workbook.path)).split(":"))
+        file_report.archive = folder / f"{date.isoformat()}.{archive_name(workbook)}"
+    state.reports.append(file_report)
+
+
+def is_open(entry: data.Directive) -> bool:
+    return isinstance(entry, data.Open)
+
+
+# -- planning the text ---------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    return path.read_text("utf-8") if path.exists() else ""
+
+
+def plan(states: list[VillageState]) -> tuple[dict[Path, str], dict[Path, Path]]:
+    """The new text of each changed file, and each archive's path → its source file."""
+    changes: dict[Path, str] = {}
+    archives: dict[Path, Path] = {}
+
+    def append(path: Path, text: str, header: str = "") -> None:
+        current = changes.get(path)
+        if current is None:
+            current = read_text(path) or header
+        changes[path] = current + text
+
+    for state in states:
+        journals: dict[int, Path] = {}
+        opens = [e for e in state.added if is_open(e)]
+        if opens:
+            append(state.folder / ACCOUNTS, block(opens, "导入时开设的明细科目 (opened by import)"))
+        for report in state.reports:
+            entries = report.added
+            if not entries or report.archive is None:
+                continue
+            archive = state.folder / report.archive
+            if not archive.exists():
+                archives[archive] = report.file
+            title = f"导入 import: {report.file.name} ({report.kind}, {report.archive.name})"
+            by_file: dict[Path, list] = defaultdict(list)
+            documents: dict[Path, str] = {}  # target file → the archive relative to it
+            for entry in sorted(entries, key=data.entry_sortkey):
+                if isinstance(entry, data.Custom):
+                    target = state.folder / PROJECTS
+                else:
+                    year = entry.date.year
+                    if year not in journals:
+                        journals[year] = state.folder / "journal" / f"{year}.beancount"
+                    target = journals[year]
+                if target not in documents:  # Fava resolves it relative to the entry's file
+                    archive_path = state.folder / report.archive
+                    documents[target] = os.path.relpath(archive_path, target.parent)
+                entry.meta["document"] = documents[target]
+                by_file[target].append(entry)
+            for target, part in by_file.items():
+                append(target, block(part, title), journal_header(state.folder, target))
+    return changes, archives
+
+
+def journal_header(folder: Path, target: Path) -> str:
+    """The first line of a new journal file (as ``village new`` writes it)."""
+    return f"; {folder.parent.name} {folder.name} {target.stem}年 日记账 (journal)\n"
+
+
+# -- checking and writing ------------------------------------------------------------------
+
+
+def check_staged(
+    states, changes: dict[Path, str], archives: dict[Path, Path], workbooks: list[Workbook]
+) -> None:
+    """Load a staged copy of every changed ledger; refuse on any error the import adds."""
+    sources = {archive_name(w): w.label for w in workbooks}
+    problems: list[Problem] = []
+    for state in states:
+        if not any(p.is_relative_to(state.folder) for p in [*changes, *archives]):
+            continue
+        with tempfile.TemporaryDirectory(prefix="cunzhang-import-") as tmp:
+            staged = stage(state.folder, Path(tmp) / state.folder.name, changes, archives)
+            _, errors, _ = load_ledger(staged / layout.MAIN)
+            before = Counter(message(e) for e in state.errors)
+            for error in errors:
+                text = message(error)
+                if before[text]:
+                    before[text] -= 1
+                    continue
+                problems.append(problem_of(error, text, sources, staged, state.folder))
+    if problems:
+        raise ImportRefused(problems)
+
+
+def stage(folder: Path, staged: Path, changes: dict[Path, str], archives: dict[Path, Path]) -> Path:
+    """A copy of the village's text files with the changes applied; documents as symlinks."""
+    shutil.copytree(folder, staged, ignore=shutil.ignore_patterns(DOCUMENTS, ".*"))
+    for path, text in changes.items():
+        if path.is_relative_to(folder):
+            target = staged / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, "utf-8")
+    documents = folder / DOCUMENTS
+    links = {p: p for p in documents.rglob("*") if p.is_file()} if documents.is_dir() else {}
+    links.update({a: s for a, s in archives.items() if a.is_relative_to(folder)})
+    for path, source in links.items():
+        target = staged / path.relative_to(folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(source.resolve())
+    return staged
+
+
+def message(error: object) -> str:
+    return " ".join(str(getattr(error, "message", error)).split())
+
+
+def problem_of(error, text: str, sources: dict[str, str], staged: Path, folder: Path) -> Problem:
+    """An error of the staged ledger as a problem: at its source row when the import made it."""
+    entry = getattr(error, "entry", None)
+    meta = getattr(entry, "meta", None) or {}
+    document = Path(str(meta.get("document", ""))).name.split(".", 1)[-1]
+    if "import_key" in meta and document in sources:
+        if isinstance(entry, data.Balance):
+            prefix = "余额核对失败: 表中余额与账上不符, 缺期初余额或漏记、重复记录? "
+        else:
+            prefix = "Beancount 检查未通过: "
+        return Problem(sources[document], str(meta["sheet"]), int(meta["row"]), prefix + text)
+    location = where(getattr(error, "source", None)).replace(str(staged), str(folder))
+    return Problem(location, "", 0, text)
+
+
+def commit(changes: dict[Path, str], archives: dict[Path, Path]) -> None:
+    """Write every archive and file atomically: a temp file beside it, then ``os.replace``."""
+    for archive, source in archives.items():
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        replace(archive, source.read_bytes())
+    for path, text in changes.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        replace(path, text.encode("utf-8"))
+
+
+def default_mode() -> int:
+    """The mode a new file gets under the current umask (``0o644`` under ``022``)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def replace(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` atomically, keeping its permissions (new files: umask)."""
+    descriptor, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(descriptor, path.stat().st_mode & 0o7777 if path.exists() else default_mode())
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise

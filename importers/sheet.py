@@ -1,0 +1,592 @@
+"""The one sheet reader every importer shares.
+
+A *dialect* declares the columns of a kind of spreadsheet, each with the header words
+offices use for it, like beangulp's ``csvbase`` declares a CSV file's columns::
+
+    class JournalColumns(Dialect):
+        date = Date("日期", "记账日期", "凭证日期")
+        summary = Text("摘要", "内容摘要", required=True)
+        inflow = Amount("借方金额", "借方", "收入", required=True)
+
+The reader then does the same work for every dialect:
+
+- finds the header row by its words (one row, or two rows where a merged group header such
+  as ``凭证`` stands above ``字`` and ``号``), never by position;
+- reads the title and note rows above it (``单位:万元``, ``账号:…``, the year);
+- skips total and carried rows (期初余额, 承前页, 本月合计, 合计 …), blank rows and signature
+  rows, keeping opening balances for the balance check;
+- parses dates (Excel dates, ``2024年1月5日``, ``2024.01.05``, ``20240105``, or 月 and 日
+  columns under a year) and amounts (numbers, ``38,600.00``, ``￥``, ``元``, full-width digits,
+  ``-`` for zero, 万元) into ``datetime.date`` and ``Decimal``;
+- reports every unreadable cell as a :class:`Problem` naming file, sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+import python_calamine
+
+CENT = Decimal("0.01")
+#: Larger amounts are typing errors (and would overflow the cent arithmetic).
+MAX_AMOUNT = Decimal(10) ** 15
+TEN_THOUSAND = Decimal(10000)
+
+#: Rows that carry or total earlier rows: never transactions (a text cell starts with one).
+TOTAL_WORDS = (
+    "合计", "小计", "累计", "总计", "本月合计", "本月累计", "本年累计", "本期合计", "本日合计",
+    "本季合计", "过次页", "结转下年",
+)  # fmt: skip
+DATED_TOTAL_WORDS = tuple(w for w in TOTAL_WORDS if w not in ("累计", "总计"))
+#: Rows that state the balance brought forward: not transactions, but the balance check's start.
+OPENING_WORDS = ("期初余额", "上年结转", "承前页", "上月结转", "上期结转", "年初余额", "期初")
+#: How many rows from the top of a sheet the header may be found in.
+HEADER_SEARCH_ROWS = 30
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+DATE_TEXT = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
+DATE_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})")
+YEAR_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
+UNIT_TEXT = re.compile(r"单位\s*[:：]?\s*(万元|元)")
+HEADER_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
+ZERO_DASHES = {"-", "--", "—", "——", "–", "/"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason an import is refused, printed as ``FILE:SHEET:ROW: message``."""
+
+    file: str
+    sheet: str
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        if not self.sheet and not self.row:
+            return f"{self.file}: {self.message}"
+        return f"{self.file}:{self.sheet}:{self.row}: {self.message}"
+
+
+class ImportRefused(Exception):
+    """The input was refused; ``problems`` says why, one line each."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message says what was expected."""
+
+
+# -- values -------------------------------------------------------------------------------
+
+
+def text_of(value: object) -> str:
+    """A cell as stripped text (numbers without a trailing ``.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def squeeze(text: str) -> str:
+    """Text without any white space, full-width forms folded (NFKC): for matching words."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def parse_date(value: object) -> datetime.date | None:
+    """A date cell as ``datetime.date``; ``None`` when empty, :class:`CellError` when unreadable."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, bool):
+        raise CellError(f"日期 “{value}” 无法识别")
+    if isinstance(value, int | float):
+        number = int(value)
+        if number == value and 19000101 <= number <= 21001231:
+            return parse_date(str(number))
+        if number == value and 1 <= number <= 80000:
+            return EXCEL_EPOCH + datetime.timedelta(days=number)
+        raise CellError(f"日期 “{text_of(value)}” 无法识别")
+    text = squeeze(text_of(value))
+    if not text:
+        return None
+    match = DATE_TEXT.fullmatch(text) or DATE_DIGITS.fullmatch(text)
+    if match is None:
+        raise CellError(
+            f"日期 “{text}” 无法识别 (invalid date), 应写成 2024-01-05、2024年1月5日、"
+            "2024.01.05 或 20240105"
+        )
+    try:
+        return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise CellError(f"日期 “{text}” 不存在 (no such date)") from None
+
+
+def parse_amount(value: object, unit: Decimal = Decimal(1)) -> Decimal | None:
+    """An amount cell in 元 as ``Decimal`` to the cent; ``None`` when empty.
+
+    ``unit`` is 10000 for a sheet in 万元. Numbers from the spreadsheet are floats: they go
+    through their shortest ``repr`` so that 86.42 stays 86.42.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool | datetime.date | datetime.time | datetime.timedelta):
+        raise CellError(f"金额 “{value}” 不是数字 (expected an amount)")
+    if isinstance(value, int | float):
+        number = Decimal(repr(value))
+    else:
+        parsed = _amount_text(str(value))
+        if parsed is None:
+            return None
+        number, in_wan = parsed
+        unit = TEN_THOUSAND if in_wan else unit
+    if not number.is_finite() or abs(number * unit) >= MAX_AMOUNT:
+        raise CellError(f"金额 “{text_of(value)}” 无法识别或过大 (invalid amount)")
+    return (number * unit).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _amount_text(raw: str) -> tuple[Decimal, bool] | None:
+    """Amount text and whether it says 万: separators, ￥, 元, full-width digits, dashes for
+    zero, ``(1,200.00)`` for negatives."""
+    text = squeeze(raw)
+    if not text:
+        return None
+    if text in ZERO_DASHES:
+        return Decimal(0), False
+    negative = text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1]
+    in_wan = text.endswith(("万元", "万"))
+    text = text.removesuffix("元").removesuffix("万").removeprefix("RMB")
+    text = text.replace(",", "").replace("¥", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise CellError(
+            f"金额 “{raw.strip()}” 无法识别 (invalid amount), 应为数字, 如 38,600.00"
+        ) from None
+    return (-number if negative else number), in_wan
+
+
+# -- declarations ---------------------------------------------------------------------------
+
+
+class Column:
+    """A column a dialect reads, found by any of its header words (synonyms)."""
+
+    def __init__(self, *words: str, required: bool = False) -> None:
+        self.words = tuple(squeeze(w) for w in words)
+        self.required = required
+        self.field = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.field = name
+
+    def parse(self, value: object, unit: Decimal) -> object:
+        """The cell's value; :class:`CellError` when it cannot be read."""
+        return text_of(value)
+
+
+class Text(Column):
+    """A text column (摘要, 凭证号, 对方科目 …)."""
+
+
+class Date(Column):
+    """A date column; may instead be split into 月 and 日 columns under a year."""
+
+    def parse(self, value: object, unit: Decimal) -> datetime.date | None:
+        return parse_date(value)
+
+
+class Amount(Column):
+    """An amount column in the sheet's unit (元 unless ``单位:万元`` or ``(万元)`` says so)."""
+
+    def parse(self, value: object, unit: Decimal) -> Decimal | None:
+        return parse_amount(value, unit)
+
+
+class Number(Column):
+    """A small whole number (the 月 and 日 of a hand ledger's date)."""
+
+    def parse(self, value: object, unit: Decimal) -> int | None:
+        text = text_of(value)
+        if not text:
+            return None
+        if not text.isdigit():
+            raise CellError(f"“{text}” 应为数字 (expected a number)")
+        return int(text)
+
+
+class Dialect:
+    """A kind of spreadsheet: its columns, declared as class attributes (see module doc).
+
+    ``markers``: words of which one must appear in the header, the title rows or the sheet
+    name (for kinds whose columns alone would be ambiguous, such as bank statements).
+    """
+
+    kind = ""
+    markers: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()  # words that rule the dialect out (a 日记账 is no statement)
+    one_of: tuple[tuple[str, ...], ...] = ()  # groups of fields of which one is required
+
+    @classmethod
+    def columns(cls) -> dict[str, Column]:
+        """The declared columns by field name, in declaration order."""
+        found: dict[str, Column] = {}
+        for klass in reversed(cls.__mro__):
+            found.update({k: v for k, v in vars(klass).items() if isinstance(v, Column)})
+        return found
+
+
+#: Columns a hand ledger's date may be split into, under a year in the title or header.
+MONTH = Number("月")
+MONTH.field = "month"
+DAY = Number("日")
+DAY.field = "day"
+
+
+# -- workbooks ------------------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    """A worksheet's cells as rows of Python values; ``first_row`` is the 1-based row of rows[0]."""
+
+    name: str
+    rows: list[list]
+    first_row: int
+    first_col: int = 0
+
+
+@dataclass
+class Workbook:
+    """A spreadsheet file, read once: its sheets and its content hash."""
+
+    path: Path
+    sha256: str
+    sheets: list[Sheet]
+
+    @property
+    def label(self) -> str:
+        """The file as messages name it."""
+        return self.path.name
+
+
+def open_workbook(path: Path) -> Workbook:
+    """Read every sheet of an .xlsx/.xls/.ods file; :class:`ImportRefused` if it is not one."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError as error:
+        problem = Problem(path.name, "", 0, f"无法读取文件 (cannot read): {error}")
+        raise ImportRefused([problem]) from None
+    return _open_workbook(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _open_workbook(path: Path, mtime_ns: int, size: int) -> Workbook:
+    content = path.read_bytes()
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheets = []
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=True)
+            start = sheet.start or (0, 0)
+            rows = _fill_merged(rows, sheet.merged_cell_ranges or [], start)
+            sheets.append(Sheet(name, rows, start[0] + 1, start[1]))
+    except Exception as error:  # calamine raises many kinds for damaged files
+        kind = "CSV 文本" if _looks_like_text(content) else "损坏或不是 Excel 表格"
+        raise ImportRefused(
+            [
+                Problem(
+                    path.name,
+                    "",
+                    0,
+                    f"无法打开: {kind} (not a readable .xlsx/.xls file: {error}); "
+                    "请从原软件重新导出为 Excel 表格",
+                )
+            ]
+        ) from None
+    return Workbook(path, hashlib.sha256(content).hexdigest(), sheets)
+
+
+def _looks_like_text(content: bytes) -> bool:
+    head = content[:2048]
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in head and not head.startswith(b"PK")
+
+
+def _fill_merged(rows: list[list], merged: list, start: tuple[int, int]) -> list[list]:
+    """Copy a merged range's text into all its cells, so a merged header or date reads everywhere.
+
+    Numbers are left in the first cell only: a merged amount must not count twice.
+    """
+    for (top, left), (bottom, right) in merged:
+        r0, c0 = top - start[0], left - start[1]
+        if not (0 <= r0 < len(rows) and 0 <= c0 < len(rows[r0])):
+            continue
+        value = rows[r0][c0]
+        if value == "" or isinstance(value, int | float):
+            continue
+        for r in range(r0, min(bottom - start[0] + 1, len(rows))):
+            for c in range(c0, min(right - start[1] + 1, len(rows[r]))):
+                if rows[r][c] == "":
+                    rows[r][c] = value
+    return rows
+
+
+# -- headers --------------------------------------------------------------------------------
+
+
+@dataclass
+class Header:
+    """Where a dialect's header was found in a sheet and what the rows above it say."""
+
+    dialect: type[Dialect]
+    sheet: Sheet
+    index: int  # index in sheet.rows of the (last) header row
+    columns: dict[str, int]  # field -> column index
+    units: dict[str, Decimal]  # field -> unit (1 or 10000)
+    above: list[str] = field(default_factory=list)  # title and note lines
+
+    @property
+    def year(self) -> int | None:
+        """A year named above the header (``2024年``) or in the sheet name."""
+        for text in [*self.above, self.sheet.name]:
+            match = YEAR_TEXT.search(text)
+            if match:
+                return int(match.group(1))
+        return None
+
+    def note(self, *labels: str) -> str:
+        """The value after ``label:`` in the rows above the header (``账号:6230…``)."""
+        for line in self.above:
+            for label in labels:
+                match = re.search(rf"{label}\s*[:：]\s*([^\s:：]+(?:\s\d+)*)", line)
+                if match:
+                    return match.group(1).strip()
+        return ""
+
+
+def _cell_words(rows: list[list], index: int) -> list[tuple[str, ...]]:
+    """The header words of each column at row ``index``: the cell, and above-plus-cell."""
+    row = rows[index]
+    above = rows[index - 1] if index > 0 else []
+    words = []
+    for col, value in enumerate(row):
+        lower = squeeze(text_of(value))
+        upper = squeeze(text_of(above[col])) if col < len(above) else ""
+        options = [lower]
+        if upper and upper != lower:
+            options.append(upper + lower)
+        words.append(tuple(HEADER_UNIT.sub("", o) for o in options if o))
+    return words
+
+
+def _match(dialect: type[Dialect], rows: list[list], index: int) -> dict[str, int] | None:
+    """The dialect's columns found at row ``index``, or ``None`` if a required one is missing."""
+    words = _cell_words(rows, index)
+    found: dict[str, int] = {}
+    taken: set[int] = set()
+    for name, column in dialect.columns().items():
+        col = _find(column, words, taken)
+        if col is not None:
+            found[name] = col
+            taken.add(col)
+    for part in (MONTH, DAY):
+        if "date" in dialect.columns() and "date" not in found:
+            col = _find(part, words, taken)
+            if col is not None:
+                found[part.field] = col
+                taken.add(col)
+    has_date = "date" in found or {"month", "day"} <= found.keys()
+    for name, column in dialect.columns().items():
+        if column.required and name not in found and not (name == "date" and has_date):
+            return None
+    if any(not set(group) & found.keys() for group in dialect.one_of):
+        return None
+    return found
+
+
+def _find(column: Column, words: list[tuple[str, ...]], taken: set[int]) -> int | None:
+    for word in column.words:
+        for col, options in enumerate(words):
+            if col not in taken and word in options:
+                return col
+    return None
+
+
+def find_header(sheet: Sheet, dialects: list[type[Dialect]]) -> Header | None:
+    """The first row (from the top) that is the header of one of the dialects, tried in order."""
+    limit = min(len(sheet.rows), HEADER_SEARCH_ROWS)
+    for index in range(limit):
+        if not any(text_of(v) for v in sheet.rows[index]):
+            continue
+        for dialect in dialects:
+            columns = _match(dialect, sheet.rows, index)
+            if columns is None:
+                continue
+            above = [" ".join(text_of(v) for v in row if text_of(v)) for row in sheet.rows[:index]]
+            header_text = "".join(squeeze(text_of(v)) for v in sheet.rows[index])
+            context = header_text + "".join(above) + sheet.name
+            if dialect.markers and not any(m in context for m in dialect.markers):
+                continue
+            if any(word in context for word in dialect.excluded):
+                continue
+            return Header(dialect, sheet, index, columns, _units(sheet, index, columns), above)
+    return None
+
+
+def _units(sheet: Sheet, index: int, columns: dict[str, int]) -> dict[str, Decimal]:
+    """Each column's unit: ``(万元)`` in its header cell, else ``单位:万元`` above, else 元."""
+    sheet_unit = Decimal(1)
+    for row in sheet.rows[:index]:
+        for value in row:
+            match = UNIT_TEXT.search(squeeze(text_of(value)))
+            if match:
+                sheet_unit = TEN_THOUSAND if match.group(1) == "万元" else Decimal(1)
+    header_rows = sheet.rows[max(0, index - 1) : index + 1]
+    units = {}
+    for name, col in columns.items():
+        cells = [squeeze(text_of(row[col])) for row in header_rows if col < len(row)]
+        marked = [HEADER_UNIT.search(c) for c in cells]
+        explicit = [m.group(1) for m in marked if m]
+        units[name] = (
+            (TEN_THOUSAND if explicit[-1] == "万元" else Decimal(1)) if explicit else sheet_unit
+        )
+    return units
+
+
+# -- rows -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    """One data row: its 1-based spreadsheet row number and its parsed values by field."""
+
+    sheet: str
+    row: int
+    values: dict[str, object]
+    opening: bool = False  # a 期初余额/承前页 row: only its balance counts
+    broken: bool = False  # a cell could not be read (the problem is already reported)
+
+
+def row_texts(row: list) -> list[str]:
+    """The row's text cells, squeezed: for recognising total and opening rows."""
+    return [squeeze(v) for v in row if isinstance(v, str) and v.strip()]
+
+
+def is_total(texts: list[str], dated: bool = False) -> bool:
+    """A row that totals or carries other rows (本月合计, 本年累计, 过次页, 合计 …).
+
+    A dated row is a total only by a phrase no account name starts with (累计折旧 does).
+    """
+    words = DATED_TOTAL_WORDS if dated else TOTAL_WORDS
+    return any(t.startswith(words) for t in texts)
+
+
+def is_opening(texts: list[str]) -> bool:
+    """A row stating the balance brought forward (期初余额, 承前页, 上年结转)."""
+    return any(t.startswith(OPENING_WORDS) for t in texts)
+
+
+def records(header: Header, label: str, problems: list[Problem]) -> Iterator[Record]:
+    """The data rows below the header, parsed; unreadable cells are added to ``problems``.
+
+    Blank rows, signature and note rows (no date and no amount), and total rows are
+    skipped; opening-balance rows are yielded with ``opening=True``.
+    """
+    sheet = header.sheet
+    columns = header.dialect.columns()
+    plan = [
+        (name, col, columns.get(name, MONTH if name == "month" else DAY))
+        for name, col in header.columns.items()
+    ]
+    amounts = [name for name, _, column in plan if isinstance(column, Amount)]
+    amount_columns = {col for _, col, column in plan if isinstance(column, Amount)}
+    year = header.year
+    for index in range(header.index + 1, len(sheet.rows)):
+        row = sheet.rows[index]
+        number = sheet.first_row + index
+        if not any(v != "" and v is not None for v in row):
+            continue
+        texts = row_texts(row)
+        values: dict[str, object] = {}
+        failed = []
+        for name, col, column in plan:
+            cell = row[col] if col < len(row) else ""
+            try:
+                values[name] = column.parse(cell, header.units.get(name, Decimal(1)))
+            except CellError as error:
+                values[name] = None
+                failed.append((col, str(error)))
+        if "month" in values and values.get("date") is None:
+            values["date"] = _month_day(values, year, header.columns["month"], failed)
+        undated = values.get("date") is None
+        if undated and is_opening(texts):
+            yield Record(sheet.name, number, values, opening=True)
+            continue
+        has_money = any(values.get(a) for a in amounts) or any(
+            col in amount_columns for col, _ in failed
+        )
+        if (undated and not has_money) or is_total(texts, not undated):
+            continue  # a total, blank, note or signature row
+        for col, message in failed:
+            column_name = _column_label(header, col)
+            problems.append(Problem(label, sheet.name, number, f"{column_name}: {message}"))
+        yield Record(sheet.name, number, values, broken=bool(failed))
+
+
+def _month_day(values: dict, year: int | None, col: int, failed: list) -> datetime.date | None:
+    month, day = values.get("month"), values.get("day")
+    if month is None and day is None:
+        return None
+    if year is None:
+        failed.append((col, "有 月、日 两列但表头和标题里没有年份 (no year above 月/日)"))
+        return None
+    try:
+        return datetime.date(year, month or 0, day or 0)
+    except (TypeError, ValueError):
+        failed.append((col, f"日期 {year}年{month}月{day}日 不存在 (no such date)"))
+        return None
+
+
+def _column_label(header: Header, col: int) -> str:
+    """``D列(对方科目)``: the column letter and its header word, for messages."""
+    letter = column_letter(header.sheet.first_col + col)
+    row = header.sheet.rows[header.index]
+    word = text_of(row[col]) if col < len(row) else ""
+    return f"{letter}列({word})" if word else f"{letter}列"
+
+
+def column_letter(index: int) -> str:
+    """0 → ``A``, 27 → ``AB``."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def column_label(header: Header, field_name: str) -> str:
+    """The label of a field's column (``E列(借方金额)``), for messages about a whole row."""
+    col = header.columns.get(field_name)
+    return _column_label(header, col) if col is not None else field_name

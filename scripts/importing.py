@@ -1,0 +1,100 @@
+"""``cunzhang import VILLAGE FILE...``: spreadsheets into a village's ledger (design.md §5).
+
+The work is :func:`importers.run.import_files`; this module parses the options and prints
+what was added, skipped and flagged, or the problems, one ``FILE:SHEET:ROW: message`` a
+line on stderr with exit status 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from importers.accounts import PENDING
+from importers.run import ImportReport, import_files
+from importers.sheet import ImportRefused
+from projects import layout
+from projects.chart import CHART_VERSIONS
+from scripts.context import Context
+
+
+@click.command("import")
+@click.argument("village", metavar="VILLAGE")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--account",
+    default=None,
+    help="本表的账户 the file's own account: 名称路径、编码或科目 (银行存款-青石农商行, 10201).",
+)
+@click.option(
+    "--create-accounts", is_flag=True, help="开设缺少的明细科目 open missing sub-accounts."
+)
+@click.option("--dry-run", is_flag=True, help="只显示将写入的内容 print, write nothing.")
+@click.option(
+    "--chart",
+    type=click.Choice(CHART_VERSIONS),
+    default="2023",
+    show_default=True,
+    help="表中科目编码所用的科目表 chart version of the codes.",
+)
+@click.pass_obj
+def import_command(
+    obj: Context,
+    village: str,
+    files: tuple[Path, ...],
+    account: str | None,
+    create_accounts: bool,
+    dry_run: bool,
+    chart: str,
+) -> None:
+    """导入表格 (日记账、凭证列表、对账单、帮扶资金台账): import spreadsheets.
+
+    VILLAGE 是村 (乡镇/村 或文件夹); 帮扶资金台账 也可以导入整个乡镇, 按「村」列分到各村。
+    """
+    folder = layout.resolve(village, obj.ledgers)
+    try:
+        report = import_files(folder, list(files), account, create_accounts, dry_run, chart)
+    except ImportRefused as refused:
+        for problem in refused.problems:
+            click.echo(str(problem), err=True)
+        click.echo(
+            f"✗ 未导入, 账套没有任何改动 (refused: {len(refused.problems)} 个问题 problems)",
+            err=True,
+        )
+        raise SystemExit(1) from None
+    if dry_run:
+        click.echo(report.preview)
+    print_report(report, dry_run)
+
+
+def print_report(report: ImportReport, dry_run: bool) -> None:
+    """The counts per file, the accounts opened and the rows left to classify."""
+    for file in report.files:
+        click.echo(
+            f"{file.file.name} → {layout.village_label(file.village)} ({file.kind}): "
+            f"新增 {len(file.added)} 条, 重复跳过 {file.duplicates} 条, "
+            f"待分类 {len(file.flagged)} 条"
+        )
+    verb = "将新增 (would add)" if dry_run else "新增 (added)"
+    click.echo(
+        f"{verb} {report.added} 条 · 重复跳过 {report.duplicates} 条 (skipped as duplicates) · "
+        f"待分类 {len(report.flagged)} 条 (flagged for classification)"
+    )
+    if report.other_villages:
+        others = report.other_villages
+        click.echo(f"其他村的声明 {others} 条未导入 (declarations of other villages)")
+    for account in report.opened:
+        click.echo(f"新开科目 (opened): {account}")
+    if report.flagged:
+        click.echo(f"待分类, 记入 {PENDING} 并标记 ! (classify these):")
+        for file, entry in report.flagged:
+            amount = entry.postings[0].units.number
+            direction = "收" if amount > 0 else "支"
+            who = f" {entry.payee}" if entry.payee else ""
+            click.echo(
+                f"  {file.file.name}:{entry.meta['sheet']}:{entry.meta['row']}: {entry.date} "
+                f"{direction} {abs(amount):,.2f}{who} {entry.narration}"
+            )
+    if dry_run:
+        click.echo("(--dry-run: 未写入任何文件 nothing written)")
