@@ -1,0 +1,305 @@
+"""cunzhang's pages in Fava, for auditors: 项目台账, 帮扶资金, 集体经济, 财务公开, 乡镇总览.
+
+Loaded by every village ledger with ``custom "fava-extension" "projects.fava_ext"``. Each
+class is one page in Fava's sidebar; its template (``templates/<Class>.html``) renders the
+rows of ``projects.reports``, and every figure links into Fava's journal filtered to the
+entries behind it (``projects.fava_ext.links``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import tempfile
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fava.ext import extension_endpoint
+from flask import Response, request, send_file, url_for
+
+from projects import books, disclosure, model, reports
+from projects.fava_ext import links, page
+from scripts.disclose import render_html, write_xlsx
+
+
+class ProjectLedger(page.Page):
+    """项目台账: budget, money received by source, spent, remaining, decision steps, income."""
+
+    report_title = "项目台账"
+
+    def rows(self) -> list[dict]:
+        """``reports.project_rows`` with a journal link for every figure."""
+        return self.cached("rows", self._rows)
+
+    def _rows(self) -> list[dict]:
+        rows = reports.project_rows(self.books, self.year)
+        payers = self._payers()
+        for row in rows:
+            pid = row["project"]
+            project = links.linked([pid])
+            row["links"] = {
+                "project": self.journal_of_transactions(project),
+                "budget": self.journal(links.declared("project", pid)),
+                "steps": self.journal(links.declared("project-step", pid)),
+                "received": self.journal_of_transactions(
+                    project, links.any_of(payers[pid].values()) if payers[pid] else None
+                ),
+                "spent": self.journal_of_transactions(project, account=links.SPEND_ACCOUNTS),
+                "capitalised": self.journal_of_transactions(
+                    project, account=links.CAPITAL_ACCOUNTS
+                ),
+                "income": self.journal_of_transactions(project, account=links.INCOME_ACCOUNTS),
+                "by_source": {
+                    source: self.journal_of_transactions(project, links.any_of(terms))
+                    for source, terms in self._sources(pid, payers[pid]).items()
+                },
+            }
+            row["step_list"] = [
+                (step, row["steps"].get(step))
+                for step in model.STEPS
+                if step in row["steps"] or step in row["steps_missing"]
+            ]
+        return rows
+
+    def _payers(self) -> dict[str, dict[str, str]]:
+        """Per project, each payer of money brought in and the filter term that finds them
+        (``funder`` metadata, else the payee: as ``reports.project_rows`` attributes it)."""
+        found: dict[str, dict[str, str]] = defaultdict(dict)
+        until = reports.year_end(self.year)
+        for entry in self.books.transactions(until):
+            if books.money_in(entry) <= 0 or books.income(entry) != 0:
+                continue
+            funder = entry.meta.get("funder")
+            key, payer = ("funder", funder) if funder else ("payee", entry.payee)
+            for pid in books.project_ids(entry) if payer else ():
+                found[pid][payer] = links.equals(key, payer)
+        return found
+
+    def _sources(self, pid: str, payers: dict[str, str]) -> dict[str, list[str]]:
+        """The filter terms of the payers behind each planned source of a project."""
+        project = self.books.declarations.projects[pid]
+        source_of = {f.funder: f.source for f in project.funding if f.funder}
+        sources: dict[str, list[str]] = defaultdict(list)
+        for payer, term in payers.items():
+            sources[source_of.get(payer, payer)].append(term)
+        return sources
+
+    def charts(self) -> list[dict]:
+        """Per project, Fava's line chart of money spent to date against the budget."""
+        return self.cached("charts", self._charts)
+
+    def _charts(self) -> list[dict]:
+        projects = self.books.declarations.projects
+        spent: dict[str, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
+        for entry in self.books.transactions(reports.year_end(self.year)):
+            for pid in books.project_ids(entry) & set(projects):
+                amount = books.spending(entry)
+                if amount:
+                    spent[pid].append((entry.date, amount))
+        charts = []
+        for pid, project in projects.items():
+            points = [{"date": project.date.isoformat(), "balance": {"累计支出": 0}}]
+            total = Decimal(0)
+            for date, amount in spent[pid]:
+                total += amount
+                points.append({"date": date.isoformat(), "balance": {"累计支出": float(total)}})
+            if project.budget is not None:
+                for point in points:
+                    point["balance"]["预算"] = float(project.budget)
+            charts.append({"type": "balances", "label": f"{pid} {project.name}", "data": points})
+        return charts
+
+
+class SupportFunds(page.Page):
+    """帮扶资金: per dispatching unit and first secretary, pledged, claimed, found, spent."""
+
+    report_title = "帮扶资金"
+
+    def rows(self) -> list[dict]:
+        """``reports.fund_rows`` with a journal link for every figure."""
+        return self.cached("rows", self._rows)
+
+    def _rows(self) -> list[dict]:
+        rows = reports.fund_rows(self.books, self.year)
+        funded: dict[str, set[str]] = defaultdict(set)
+        for receipt in reports.receipts(self.books, reports.year_end(self.year)):
+            funded[receipt.meta["funder"]] |= books.project_ids(receipt)
+        for row in rows:
+            unit = row["unit"]
+            row["links"] = {
+                "pledged": self.journal(links.declared("fund-pledge", unit)),
+                "claimed": self.journal(links.declared("fund-landed", unit)),
+                "unverified": self.journal(links.declared("fund-landed", unit)),
+                "found": self.journal_of_transactions(links.equals("funder", unit)),
+                "spent": self.journal_of_transactions(
+                    links.linked(funded[unit]), account=links.SPEND_ACCOUNTS
+                )
+                if funded[unit]
+                else None,
+            }
+        return rows
+
+    def findings(self) -> list[reports.Finding]:
+        """Claims the books do not bear out, and receipts never claimed."""
+        return self.cached(
+            "findings",
+            lambda: reports.match_claims(self.books, reports.year_end(self.year)),
+        )
+
+    def secretaries(self) -> list[dict]:
+        """``reports.secretary_rows``: each secretary's term, funds and income before/after."""
+        return self.cached("secretaries", lambda: reports.secretary_rows(self.books, self.year))
+
+
+class CollectiveIncome(page.Page):
+    """集体经济: collective operating income by year, its band, the trend, the subsidies."""
+
+    report_title = "集体经济"
+
+    def rows(self) -> list[dict]:
+        """``reports.income_rows`` for every year, with journal links."""
+        return self.cached("rows", self._rows)
+
+    def _rows(self) -> list[dict]:
+        rows = reports.income_rows(self.books)
+        for row in rows:
+            year = [row["year"]]
+            row["links"] = {
+                key: self.journal(links.transactions(years=year), account)
+                for key, account in (
+                    ("operating", links.OPERATING_ACCOUNTS),
+                    ("subsidy", links.SUBSIDY_ACCOUNTS),
+                    ("total", links.INCOME_ACCOUNTS),
+                )
+            }
+        return rows
+
+    def bands(self) -> tuple[Decimal, Decimal]:
+        return self.books.options.income_bands
+
+    def chart(self) -> list[dict]:
+        """Fava's bar chart: operating income and subsidies per year."""
+        return [
+            {
+                "type": "bar",
+                "label": "集体经营性收入与补助收入",
+                "data": [
+                    {
+                        "date": f"{row['year']}-01-01",
+                        "budgets": {},
+                        "balance": {
+                            "经营性收入": float(row["operating"]),
+                            "补助收入": float(row["subsidy"]),
+                        },
+                        "account_balances": {},
+                    }
+                    for row in self.rows()
+                ],
+            }
+        ]
+
+
+class DisclosurePreview(page.Page):
+    """财务公开: the current period's disclosure, as the notice board will show it."""
+
+    report_title = "财务公开"
+
+    def period(self) -> disclosure.Period:
+        """``?period=`` if given, else the quarter of the last transaction (or of the
+        end of Fava's time filter)."""
+        asked = request.args.get("period")
+        if asked:
+            return disclosure.parse_period(asked)
+        last = max((t.date for t in self.books.transactions()), default=datetime.date.today())
+        if self.year is not None:
+            last = min(last, datetime.date(self.year, 12, 31))
+        return disclosure.parse_period(f"{last.year}Q{(last.month - 1) // 3 + 1}")
+
+    def current(self) -> disclosure.Disclosure:
+        """The disclosure of the period shown."""
+        period = self.period()
+        return self.cached(
+            ("disclosure", period.code),
+            lambda: disclosure.compute(
+                self.books, period, township=self.township, errors=self.ledger.errors
+            ),
+        )
+
+    def download_url(self, endpoint: str, **params: str) -> str:
+        """The URL of one of this page's endpoints for the period shown."""
+        base = url_for(
+            "extension_report", extension_name=self.name, filter=None, account=None, time=None
+        )
+        query = urlencode({"period": self.period().code, **params})
+        return f"{base}{endpoint}?{query}"
+
+    @extension_endpoint("html")
+    def html(self) -> Response:
+        """The disclosure's notice-board HTML (``?download=1`` to save it)."""
+        d = self.current()
+        return send_file(
+            io.BytesIO(render_html(d).encode("utf-8")),
+            mimetype="text/html",
+            as_attachment=bool(request.args.get("download")),
+            download_name=f"{d.village}-{d.period.code}.html",
+        )
+
+    @extension_endpoint("xlsx")
+    def xlsx(self) -> Response:
+        """The disclosure as the Excel workbook printed for the notice board."""
+        d = self.current()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "disclosure.xlsx"
+            write_xlsx(d, path)
+            content = path.read_bytes()
+        return send_file(
+            io.BytesIO(content),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            as_attachment=True,
+            download_name=f"{d.village}-{d.period.code}.xlsx",
+        )
+
+
+class TownshipOverview(page.Page):
+    """乡镇总览: the villages this Fava serves side by side, each linking to its pages."""
+
+    report_title = "乡镇总览"
+
+    def rows(self) -> list[dict]:
+        """Per village: latest income and band, funds landed and spent, projects."""
+        rows = []
+        for slug, ledger in self.ledgers():
+            village = page.books_of(ledger)
+            income = page.computed(ledger, "overview", lambda v=village: overview(v))
+            rows.append(
+                {
+                    "slug": slug,
+                    "township": page.township_of(ledger),
+                    "village": village.village,
+                    **income,
+                    "pages": {name: self.page_url(slug, name) for name in page.PAGES},
+                }
+            )
+        return sorted(rows, key=lambda r: (r["township"], r["village"]))
+
+
+def overview(village: reports.Books) -> dict:
+    """One village's line of the township overview, from the report tables."""
+    income = reports.income_rows(village)
+    latest = income[-1] if income else None
+    funds = reports.fund_rows(village)
+    projects = reports.project_rows(village)
+    return {
+        "year": latest["year"] if latest else None,
+        "operating": latest["operating"] if latest else None,
+        "band": latest["band"] if latest else reports.BAND_NAMES[0],
+        "pledged": sum((f["pledged"] for f in funds), books.ZERO),
+        "found": sum((f["found"] for f in funds), books.ZERO),
+        "unverified": sum((f["unverified"] for f in funds), books.ZERO),
+        "projects": len(projects),
+        "budget": sum((p["budget"] or books.ZERO for p in projects), books.ZERO),
+        "spent": sum((p["spent"] for p in projects), books.ZERO),
+        "steps_missing": sum(1 for p in projects if p["steps_missing"]),
+    }

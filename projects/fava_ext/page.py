@@ -1,0 +1,122 @@
+"""What every cunzhang page in Fava shares: the village's books, the year, journal links.
+
+A page's figures come from ``projects.reports`` over the village's entries, computed once
+per load of the ledger (Fava reloads a ledger when a file changes) and per year. Fava's time
+filter selects the year, as ``cunzhang report --year`` does; the account and advanced
+filters are not applied to the tables, whose totals would otherwise be partial.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from fava.context import g
+from fava.core import FavaLedger
+from fava.ext import FavaExtensionBase
+from flask import current_app, url_for
+
+from projects.fava_ext import links
+from projects.reports import Books
+
+T = TypeVar("T")
+
+#: The pages, by class name, in the order of Fava's sidebar.
+PAGES = ("ProjectLedger", "SupportFunds", "CollectiveIncome", "DisclosurePreview")
+
+
+def village_of(ledger: FavaLedger) -> str:
+    """The village's name: the folder holding its ``main.beancount``."""
+    return Path(ledger.beancount_file_path).parent.name
+
+
+def township_of(ledger: FavaLedger) -> str:
+    """The township's name: the folder holding the village."""
+    return Path(ledger.beancount_file_path).parent.parent.name
+
+
+#: Per ledger (by identity): the entries the cache was computed from, and the cache.
+_CACHES: dict[int, tuple[object, dict[Hashable, Any]]] = {}
+
+
+def computed(ledger: FavaLedger, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per load of ``ledger`` (a reload makes new entries) and ``key``."""
+    entries, cache = _CACHES.get(id(ledger), (None, {}))
+    if entries is not ledger.all_entries:
+        cache = {}
+        _CACHES[id(ledger)] = (ledger.all_entries, cache)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def books_of(ledger: FavaLedger) -> Books:
+    """The village's books (entries, declarations, options) from a Fava ledger."""
+    return computed(ledger, "books", lambda: Books.of(village_of(ledger), ledger.all_entries))
+
+
+def years_of(ledger: FavaLedger) -> list[int]:
+    """The years that have real transactions, in order."""
+    return computed(
+        ledger, "years", lambda: sorted({t.date.year for t in books_of(ledger).transactions()})
+    )
+
+
+class Page(FavaExtensionBase):
+    """A cunzhang page: the village's books, the selected year and links into the journal."""
+
+    def after_load_file(self) -> None:
+        """Read the books when Fava loads the ledger, so that no page request pays for it."""
+        books_of(self.ledger)
+        years_of(self.ledger)
+
+    @property
+    def books(self) -> Books:
+        return books_of(self.ledger)
+
+    @property
+    def village(self) -> str:
+        return village_of(self.ledger)
+
+    @property
+    def township(self) -> str:
+        return township_of(self.ledger)
+
+    @property
+    def year(self) -> int | None:
+        """The year Fava's time filter selects (the year its period ends in), or none."""
+        date_range = g.filtered.date_range
+        if date_range is None:
+            return None
+        return (date_range.end - datetime.timedelta(days=1)).year
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per load of the ledger, per ``key`` and selected year."""
+        return computed(self.ledger, (self.name, key, self.year), compute)
+
+    def through_year(self) -> list[int] | None:
+        """The ledger's years up to the selected one, or none when no year is selected."""
+        year = self.year
+        if year is None:
+            return None
+        return [y for y in years_of(self.ledger) if y <= year] or [year]
+
+    def journal(self, filter: str, account: str | None = None) -> str:
+        """Fava's journal of this ledger, filtered; clears any time filter."""
+        return url_for("report", report_name="journal", filter=filter, account=account, time=None)
+
+    def journal_of_transactions(self, *terms: str | None, account: str | None = None) -> str:
+        """The journal of the real transactions matching the terms, in the selected years."""
+        return self.journal(links.transactions(*terms, years=self.through_year()), account)
+
+    @staticmethod
+    def page_url(slug: str, page: str) -> str:
+        """The URL of one of our pages in another (or this) ledger."""
+        return url_for("extension_report", bfile=slug, extension_name=page, time=None)
+
+    @staticmethod
+    def ledgers() -> list[tuple[str, FavaLedger]]:
+        """Every ledger this Fava serves (only the user's, when serving with ``--auth``)."""
+        return list(current_app.config["LEDGERS"].items())
