@@ -70,17 +70,23 @@ class Provenance:
     def __init__(self, workbook: Workbook) -> None:
         self.workbook = workbook
         self.document = archive_name(workbook)
+        self._filename = str(workbook.path)
         self._seen: Counter[str] = Counter()
 
     def meta(self, sheet: str, row: int, content: tuple) -> dict:
         """Metadata for an entry read from ``sheet`` at 1-based ``row``."""
         digest = hashlib.sha256(repr(content).encode()).hexdigest()
         occurrence = self._seen[digest]
-        self._seen[digest] += 1
+        self._seen[digest] = occurrence + 1
         key = hashlib.sha256(f"{digest}:{occurrence}".encode()).hexdigest()[:20]
-        meta = data.new_metadata(str(self.workbook.path), row)
-        meta.update(document=self.document, sheet=sheet, row=Decimal(row), import_key=key)
-        return meta
+        return {  # data.new_metadata's two keys, then provenance
+            "filename": self._filename,
+            "lineno": row,
+            "document": self.document,
+            "sheet": sheet,
+            "row": Decimal(row),
+            "import_key": key,
+        }
 
 
 class SheetImporter(beangulp.Importer):

@@ -62,27 +62,37 @@ def load_rules(village: Path) -> tuple[list[Rule], list[Problem]]:
     path = village / RULES_FILE
     if not path.is_file():
         return [], []
-    rules, problems = [], []
+    rows, problems = csv_rows(path, HEADER_WORDS, set(HEADER_WORDS.values()))
+    rules = []
+    for line, row in rows:
+        direction = row.get("direction", "")
+        if direction not in ("", "收", "支"):
+            problems.append(Problem(RULES_FILE, "", line, "方向应为 收、支 或留空"))
+        elif not row.get("account"):
+            problems.append(Problem(RULES_FILE, "", line, "科目为空"))
+        else:
+            payee, summary = row.get("payee", ""), row.get("summary", "")
+            rules.append(Rule(line, payee, summary, direction, row["account"]))
+    return rules, problems
+
+
+def csv_rows(
+    path: Path, words: dict[str, str], required: set[str]
+) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    """A small UTF-8 CSV file the accountant edits: its non-blank rows with their line
+    numbers, by field (``words`` maps header words to fields); a problem if the first
+    line lacks a ``required`` field."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
-        header = [HEADER_WORDS.get(squeeze(h), squeeze(h)) for h in next(reader, [])]
-        missing = {"payee", "summary", "direction", "account"} - set(header)
-        if missing:
-            expected = ",".join(HEADER_WORDS)
-            return [], [Problem(RULES_FILE, "", 1, f"第一行应为 {expected}")]
+        header = [words.get(squeeze(h), squeeze(h)) for h in next(reader, [])]
+        if required - set(header):
+            return [], [Problem(path.name, "", 1, f"第一行应为 {','.join(words)}")]
+        rows = []
         for line, cells in enumerate(reader, start=2):
             row = dict(zip(header, (c.strip() for c in cells), strict=False))
-            if not any(row.values()):
-                continue
-            direction = row.get("direction", "")
-            if direction not in ("", "收", "支"):
-                problems.append(Problem(RULES_FILE, "", line, "方向应为 收、支 或留空"))
-            elif not row.get("account"):
-                problems.append(Problem(RULES_FILE, "", line, "科目为空"))
-            else:
-                payee, summary = row.get("payee", ""), row.get("summary", "")
-                rules.append(Rule(line, payee, summary, direction, row["account"]))
-    return rules, problems
+            if any(row.values()):
+                rows.append((line, row))
+    return rows, []
 
 
 def bigrams(text: str) -> frozenset[str]:

@@ -73,6 +73,7 @@ class StatementColumns(Dialect):
     inflow = Amount("贷方发生额", "收入金额", "收入", "存入金额", "贷方金额", required=True)
     balance = Amount("余额", "账户余额", "联机余额")
     serial = Text("流水号", "交易流水号", "交易序号", "凭证号")
+    project = Text("项目编号", "项目代码", "项目号")  # a column the village adds for its projects
 
 
 @dataclass
@@ -259,7 +260,8 @@ class MovementsImporter(SheetImporter):
         where = (provenance.workbook.label, record.sheet, record.row)
         summary = values.get("summary") or ""
         payee = values.get("payee") or ""
-        voucher = "-".join(v for v in (values.get("voucher_word"), values.get("voucher")) if v)
+        word, number = values.get("voucher_word"), values.get("voucher")
+        voucher = f"{word}-{number}" if word and number else word or number or ""
         counter_text = values.get("counter") or ""
         direction = "收" if movement.amount > 0 else "支"
         flag, classified = "*", ""
@@ -281,33 +283,35 @@ class MovementsImporter(SheetImporter):
             book.open(PENDING, "待分类", movement.date)
             counter, flag = PENDING, "!"
         links = self.links(values, where, problems)
-        own_posting = (own, str(movement.amount))
+        amount = movement.amount
+        own_posting = (own, str(amount))
+        serial = values.get("serial") or ""
         content = (
             movement.date.isoformat(),
             voucher,
             squeeze(summary),
             squeeze(payee),
-            values.get("serial") or "",
+            serial,
             tuple(sorted(links)),
-            tuple(sorted([own_posting, (counter, str(-movement.amount))]))
+            tuple(sorted([own_posting, (counter, str(-amount))]))
             if self.has_counter
             else own_posting,
         )
         meta = provenance.meta(record.sheet, record.row, content)
-        for key, value in (("voucher", voucher), ("serial", values.get("serial"))):
-            if value:
-                meta[key] = value
-        if payee and movement.amount > 0:
+        if voucher:
+            meta["voucher"] = voucher
+        if serial:
+            meta["serial"] = serial
+        if payee and amount > 0:
             meta["funder"] = payee
         if classified:
             meta["classified"] = classified
-        units = BeanAmount(movement.amount, "CNY")
         postings = [
-            data.Posting(own, units, None, None, None, None),
-            data.Posting(counter, -units, None, None, None, None),
+            data.Posting(own, BeanAmount(amount, "CNY"), None, None, None, None),
+            data.Posting(counter, BeanAmount(-amount, "CNY"), None, None, None, None),
         ]
         return data.Transaction(
-            meta, movement.date, flag, payee or None, summary, frozenset(), links, postings
+            meta, movement.date, flag, payee or None, summary, data.EMPTY_SET, links, postings
         )
 
     def links(self, values: dict, where: tuple, problems: list[Problem]) -> frozenset[str]:

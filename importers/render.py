@@ -26,6 +26,7 @@ from beancount.core import data
 HIDDEN_META = {"filename", "lineno", "village", "__duplicate__"}
 #: Provenance first, then the rest in the order set.
 META_ORDER = ("document", "sheet", "row", "import_key")
+NOT_AFTER = HIDDEN_META | set(META_ORDER)  # keys not written after the provenance
 
 
 @lru_cache(maxsize=4096)
@@ -41,6 +42,8 @@ def quote(text: str) -> str:
 
 def value_text(value: object) -> str:
     """A metadata or custom value as Beancount writes it."""
+    if type(value) is str:  # the usual value, first
+        return quote(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, str):
@@ -57,7 +60,7 @@ def meta_lines(meta: dict | None, indent: str = "  ") -> list[str]:
     if not meta:
         return []
     keys = [k for k in META_ORDER if k in meta]
-    keys += [k for k in meta if k not in META_ORDER and k not in HIDDEN_META]
+    keys += [k for k in meta if k not in NOT_AFTER]
     return [f"{indent}{key}: {value_text(meta[key])}" for key in keys]
 
 

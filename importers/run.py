@@ -10,15 +10,20 @@
 4. the new text is rendered (one journal file per year, new accounts in
    ``accounts.beancount``, declarations in ``projects.beancount``) and the source file is
    archived under ``documents/<account>/<date>.<sha256>.<name>``;
-5. a staged copy of each changed ledger is loaded with Beancount and its plugins: any error
-   the import would add refuses it — the real ledger has not been touched;
-6. only then each file is replaced atomically (``os.replace`` from a temp file beside it).
+5. a staged copy of each changed ledger (in a hidden temporary folder inside the village) is
+   loaded with Beancount and its plugins: any error the import would add refuses it — the
+   real ledger has not been touched. While Beancount loads, the import holds nothing per row
+   (the workbooks, the entries and the text are let go of), so an import's memory is one
+   Beancount load's;
+6. only then each staged file is moved into place atomically (``os.replace``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
+import gc
 import os
 import shutil
 import tempfile
@@ -28,7 +33,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from beancount import loader
 from beancount.core import data
 
 from importers import IMPORTERS, RegisterImporter
@@ -36,9 +40,16 @@ from importers.base import Options, SheetImporter, archive_name, import_keys, re
 from importers.classify import load_rules
 from importers.register import VILLAGE_KEY
 from importers.render import block
-from importers.sheet import ImportRefused, Problem, Workbook, open_workbook, squeeze
+from importers.sheet import (
+    ImportRefused,
+    Problem,
+    Workbook,
+    forget_workbooks,
+    open_workbook,
+    squeeze,
+)
 from projects import layout
-from projects.ledger import where
+from projects.ledger import read, where
 
 ACCOUNTS = "accounts.beancount"
 PROJECTS = "projects.beancount"
@@ -47,7 +58,9 @@ DOCUMENTS = "documents"
 
 @dataclass
 class FileReport:
-    """What one file added to one village."""
+    """What one file added to one village: ``added`` as Beancount loaded them from the
+    checked ledger (``filename`` and ``lineno`` where they are written); after a dry run, as
+    the importer extracted them."""
 
     file: Path
     kind: str
@@ -70,7 +83,7 @@ class ImportReport:
     opened: list[str] = field(default_factory=list)
     other_villages: int = 0  # register declarations of villages not being imported into
     written: list[Path] = field(default_factory=list)
-    preview: str = ""  # the text appended to each file (what --dry-run prints)
+    preview: str = ""  # with --dry-run: the text it would append to each file
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -113,43 +126,58 @@ def import_files(
     unchanged. With ``dry_run`` nothing is written and ``report.preview`` holds the text.
     """
     report = ImportReport()
-    started = time.perf_counter()
-    targets = [t.resolve() for t in layout.villages_under(Path(village))]
-    if not targets:
-        raise ImportRefused([Problem(str(village), "", 0, "这里没有村账套 (no village ledger)")])
-    workbooks = [open_checked(Path(f)) for f in files]
-    kinds = recognise_all(workbooks, targets)
-    report.timings["read"] = time.perf_counter() - started
+    with timed(report, "read"):
+        targets = [t.resolve() for t in layout.villages_under(Path(village))]
+        if not targets:
+            problem = Problem(str(village), "", 0, "这里没有村账套 (no village ledger)")
+            raise ImportRefused([problem])
+        workbooks = [open_checked(Path(f)) for f in files]
+        kinds = recognise_all(workbooks, targets)
     with locked(targets):
-        started = time.perf_counter()
-        states = {t: load_state(t, account, create_accounts, chart) for t in targets}
-        report.timings["load"] = time.perf_counter() - started
-        started = time.perf_counter()
-        problems: list[Problem] = []
-        for workbook, importer_class in zip(workbooks, kinds, strict=True):
-            try:
-                extract(workbook, importer_class, states, targets, report)
-            except ImportRefused as refused:
-                problems.extend(refused.problems)
-        if problems:
-            raise ImportRefused(problems)
-        changes, archives = plan(list(states.values()))
-        report.files = [r for s in states.values() for r in s.reports]
-        report.opened = [e.account for s in states.values() for e in s.added if is_open(e)]
-        report.preview = "".join(
-            f"\n;;; {path}\n{text[len(read_text(path)) :]}" for path, text in changes.items()
-        )
-        report.timings["extract"] = time.perf_counter() - started
+        with timed(report, "load"):
+            states = {t: load_state(t, account, create_accounts, chart) for t in targets}
+        with timed(report, "extract"):
+            extract_all(workbooks, kinds, states, targets, report)
+            sources = {archive_name(w): w.label for w in workbooks}
+            del workbooks  # their rows are extracted: not held while the text is rendered
+            forget_workbooks()
+            changes, archives = plan(list(states.values()))
+            report.files = [r for s in states.values() for r in s.reports]
+            report.opened = [e.account for s in states.values() for e in s.added if is_open(e)]
+        if dry_run:
+            report.preview = "".join(
+                f"\n;;; {path}\n{text[len(read_text(path)) :]}" for path, text in changes.items()
+            )
         if dry_run or not changes:
             return report
-        started = time.perf_counter()
-        check_staged(states.values(), changes, archives, workbooks)
-        report.timings["check"] = time.perf_counter() - started
-        started = time.perf_counter()
-        commit(changes, archives)
-        report.written = sorted(changes) + sorted(archives)
-        report.timings["write"] = time.perf_counter() - started
+        with contextlib.ExitStack() as stack:
+            with timed(report, "write"):
+                copies = stage_all(states.values(), changes, archives, stack)
+                moves = {path: staged_file(path, copies) for path in changes}
+            del changes  # the text is in the staged files: not held while Beancount loads
+            with timed(report, "check"):
+                keys = release(states.values(), report)
+                loaded = check(copies, sources)
+                for (state, staged), entries in zip(copies, loaded, strict=True):
+                    recover(state, staged, entries, keys)
+            with timed(report, "write"):
+                settle(moves, archives)
+        report.written = sorted(moves) + sorted(archives)
     return report
+
+
+@contextlib.contextmanager
+def timed(report: ImportReport, phase: str) -> Iterator[None]:
+    """Add a phase's wall and CPU seconds to ``report.timings`` (``phase``, ``phase cpu``)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        for key, took in (
+            (phase, time.perf_counter() - wall),
+            (f"{phase} cpu", time.process_time() - cpu),
+        ):
+            report.timings[key] = report.timings.get(key, 0.0) + took
 
 
 # -- reading and recognising ---------------------------------------------------------------
@@ -216,15 +244,9 @@ def locked(villages: list[Path]) -> Iterator[None]:
             os.close(descriptor)
 
 
-def load_ledger(main: Path) -> tuple[data.Directives, list, dict]:
-    """Load a ledger with its plugins, without Beancount's pickle cache (which would write a
-    file next to ``main.beancount``: a read must not change the ledger folder)."""
-    return loader._load([(str(main.resolve()), True)], None, None, None)
-
-
 def load_state(folder: Path, account: str | None, create: bool, chart: str) -> VillageState:
     """A village's ledger, its content keys and its rules (refused if the rules are wrong)."""
-    entries, errors, _ = load_ledger(folder / layout.MAIN)
+    entries, errors, _ = read(folder / layout.MAIN)
     rules, problems = load_rules(folder)
     if problems:
         raise ImportRefused(problems)
@@ -233,6 +255,24 @@ def load_state(folder: Path, account: str | None, create: bool, chart: str) -> V
 
 
 # -- extracting ----------------------------------------------------------------------------
+
+
+def extract_all(
+    workbooks: list[Workbook],
+    kinds: list[type[SheetImporter]],
+    states: dict[Path, VillageState],
+    targets: list[Path],
+    report: ImportReport,
+) -> None:
+    """Extract every file; :class:`ImportRefused` with the problems of all of them."""
+    problems: list[Problem] = []
+    for workbook, importer_class in zip(workbooks, kinds, strict=True):
+        try:
+            extract(workbook, importer_class, states, targets, report)
+        except ImportRefused as refused:
+            problems.extend(refused.problems)
+    if problems:
+        raise ImportRefused(problems)
 
 
 def extract(
@@ -322,44 +362,54 @@ def plan(states: list[VillageState]) -> tuple[dict[Path, str], dict[Path, Path]]
     """The new text of each changed file, and each archive's path → its source file."""
     changes: dict[Path, str] = {}
     archives: dict[Path, Path] = {}
-
-    def append(path: Path, text: str, header: str = "") -> None:
-        current = changes.get(path)
-        if current is None:
-            current = read_text(path) or header
-        changes[path] = current + text
-
     for state in states:
-        journals: dict[int, Path] = {}
         opens = [e for e in state.added if is_open(e)]
         if opens:
-            append(state.folder / ACCOUNTS, block(opens, "导入时开设的明细科目 (opened by import)"))
+            title = "导入时开设的明细科目 (opened by import)"
+            append(changes, state.folder / ACCOUNTS, block(opens, title))
         for report in state.reports:
-            entries = report.added
-            if not entries or report.archive is None:
+            if not report.added or report.archive is None:
                 continue
             archive = state.folder / report.archive
             if not archive.exists():
                 archives[archive] = report.file
             title = f"导入 import: {report.file.name} ({report.kind}, {report.archive.name})"
-            by_file: dict[Path, list] = defaultdict(list)
-            documents: dict[Path, str] = {}  # target file → the archive relative to it
-            for entry in sorted(entries, key=data.entry_sortkey):
-                if isinstance(entry, data.Custom):
-                    target = state.folder / PROJECTS
-                else:
-                    year = entry.date.year
-                    if year not in journals:
-                        journals[year] = state.folder / "journal" / f"{year}.beancount"
-                    target = journals[year]
-                if target not in documents:  # Fava resolves it relative to the entry's file
-                    archive_path = state.folder / report.archive
-                    documents[target] = os.path.relpath(archive_path, target.parent)
-                entry.meta["document"] = documents[target]
-                by_file[target].append(entry)
-            for target, part in by_file.items():
-                append(target, block(part, title), journal_header(state.folder, target))
+            add_entries(changes, state.folder, report.added, title, archive)
     return changes, archives
+
+
+def append(changes: dict[Path, str], path: Path, text: str, header: str = "") -> None:
+    """Plan ``text`` at the end of ``path`` (its current text, else ``header``, first)."""
+    current = changes.get(path)
+    if current is None:
+        current = read_text(path) or header
+    changes[path] = current + text
+
+
+def add_entries(
+    changes: dict[Path, str],
+    folder: Path,
+    entries: list[data.Directive],
+    title: str,
+    archive: Path | None = None,
+) -> None:
+    """Plan entries into the village's files under one ``title`` comment: declarations into
+    ``projects.beancount``, the rest into ``journal/<year>.beancount``; each entry cites the
+    archived source (``document``) relative to its file, as Fava resolves it."""
+    by_file: dict[Path, list] = defaultdict(list)
+    targets: dict[int | None, tuple[Path, str]] = {}  # year (None: projects) → file, document
+    for entry in sorted(entries, key=data.entry_sortkey):
+        year = None if isinstance(entry, data.Custom) else entry.date.year
+        if year not in targets:
+            target = folder / (PROJECTS if year is None else f"journal/{year}.beancount")
+            document = os.path.relpath(archive, target.parent) if archive is not None else ""
+            targets[year] = target, document
+        target, document = targets[year]
+        if document:
+            entry.meta["document"] = document
+        by_file[target].append(entry)
+    for target, part in by_file.items():
+        append(changes, target, block(part, title), journal_header(folder, target))
 
 
 def journal_header(folder: Path, target: Path) -> str:
@@ -374,23 +424,89 @@ def check_staged(
     states, changes: dict[Path, str], archives: dict[Path, Path], workbooks: list[Workbook]
 ) -> None:
     """Load a staged copy of every changed ledger; refuse on any error the import adds."""
-    sources = {archive_name(w): w.label for w in workbooks}
-    problems: list[Problem] = []
+    with contextlib.ExitStack() as stack:
+        copies = stage_all(states, changes, archives, stack)
+        check(copies, {archive_name(w): w.label for w in workbooks})
+
+
+def stage_all(
+    states, changes: dict[Path, str], archives: dict[Path, Path], stack: contextlib.ExitStack
+) -> list[tuple[VillageState, Path]]:
+    """A staged copy of each changed village, in a hidden temporary folder inside it (so its
+    files can later be moved into place, :func:`settle`), removed when ``stack`` closes."""
+    copies = []
     for state in states:
         if not any(p.is_relative_to(state.folder) for p in [*changes, *archives]):
             continue
-        with tempfile.TemporaryDirectory(prefix="cunzhang-import-") as tmp:
-            staged = stage(state.folder, Path(tmp) / state.folder.name, changes, archives)
-            _, errors, _ = load_ledger(staged / layout.MAIN)
-            before = Counter(message(e) for e in state.errors)
-            for error in errors:
-                text = message(error)
-                if before[text]:
-                    before[text] -= 1
-                    continue
-                problems.append(problem_of(error, text, sources, staged, state.folder))
+        tmp = Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix=".import-", dir=state.folder))
+        )
+        copies.append((state, stage(state.folder, tmp / state.folder.name, changes, archives)))
+    return copies
+
+
+def check(
+    copies: list[tuple[VillageState, Path]], sources: dict[str, str]
+) -> list[data.Directives]:
+    """Load each staged copy with its plugins: its entries; :class:`ImportRefused` on any error
+    the import adds (``sources``: the archive names of the files → their labels)."""
+    problems: list[Problem] = []
+    loaded = []
+    for state, staged in copies:
+        entries, errors, _ = read(staged / layout.MAIN)
+        before = Counter(message(e) for e in state.errors)
+        for error in errors:
+            text = message(error)
+            if before[text]:
+                before[text] -= 1
+                continue
+            problems.append(problem_of(error, text, sources, staged, state.folder))
+        loaded.append(entries)
     if problems:
         raise ImportRefused(problems)
+    return loaded
+
+
+def staged_file(path: Path, copies: list[tuple[VillageState, Path]]) -> Path:
+    """Where the staged copy of a changed file is."""
+    for state, staged in copies:
+        if path.is_relative_to(state.folder):
+            return staged / path.relative_to(state.folder)
+    raise ValueError(f"{path} is in no staged village")
+
+
+def release(states, report: ImportReport) -> dict[int, str]:
+    """Let go of what the import holds per row before Beancount loads the staged ledger, so
+    that memory is one Beancount load's: the ledger as loaded before (its errors are kept) and
+    the new entries; returns each file report's content keys, in one string (a fresh object:
+    the many small ones can all be freed). The heap they leave is given back to the system
+    (glibc's ``malloc_trim``), else the load could not reuse it."""
+    keys = {id(r): " ".join(e.meta["import_key"] for e in r.added) for r in report.files}
+    for state in states:
+        state.entries, state.keys, state.added = [], set(), []
+    for file_report in report.files:
+        file_report.added = []
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return keys
+
+
+def recover(
+    state: VillageState, staged: Path, entries: data.Directives, keys: dict[int, str]
+) -> None:
+    """Each file report's entries again, as Beancount loaded them from the staged copy
+    (``filename`` and ``lineno`` say where in the village's files they are written)."""
+    by_key = {e.meta["import_key"]: e for e in entries if e.meta and "import_key" in e.meta}
+    prefix, real = str(staged), str(state.folder)
+    filenames: dict[str, str] = {}  # staged → village file, one string each (as Beancount's)
+    for file_report in state.reports:
+        file_report.added = [by_key[key] for key in keys[id(file_report)].split()]
+        for entry in file_report.added:
+            staged_name = entry.meta["filename"]
+            if staged_name not in filenames:
+                filenames[staged_name] = staged_name.replace(prefix, real, 1)
+            entry.meta["filename"] = filenames[staged_name]
 
 
 def stage(folder: Path, staged: Path, changes: dict[Path, str], archives: dict[Path, Path]) -> Path:
@@ -432,12 +548,34 @@ def problem_of(error, text: str, sources: dict[str, str], staged: Path, folder: 
 
 def commit(changes: dict[Path, str], archives: dict[Path, Path]) -> None:
     """Write every archive and file atomically: a temp file beside it, then ``os.replace``."""
-    for archive, source in archives.items():
-        archive.parent.mkdir(parents=True, exist_ok=True)
-        replace(archive, source.read_bytes())
+    write_archives(archives)
     for path, text in changes.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         replace(path, text.encode("utf-8"))
+
+
+def write_archives(archives: dict[Path, Path]) -> None:
+    """Copy each source file to its archive path, atomically."""
+    for archive, source in archives.items():
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        replace(archive, source.read_bytes())
+
+
+def settle(moves: dict[Path, Path], archives: dict[Path, Path]) -> None:
+    """Write the archives, then move each staged file (on the same file system) into place:
+    flushed to disk, given the permissions of the file it replaces, then ``os.replace``."""
+    write_archives(archives)
+    for path, staged in moves.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with staged.open("rb+") as handle:
+            os.fchmod(handle.fileno(), mode_of(path))
+            os.fsync(handle.fileno())
+        os.replace(staged, path)
+
+
+def mode_of(path: Path) -> int:
+    """The permissions of ``path``, or those a new file gets."""
+    return path.stat().st_mode & 0o7777 if path.exists() else default_mode()
 
 
 def default_mode() -> int:
@@ -451,7 +589,7 @@ def replace(path: Path, content: bytes) -> None:
     """Write ``content`` to ``path`` atomically, keeping its permissions (new files: umask)."""
     descriptor, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        os.fchmod(descriptor, path.stat().st_mode & 0o7777 if path.exists() else default_mode())
+        os.fchmod(descriptor, mode_of(path))
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
             handle.flush()

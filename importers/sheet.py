@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import python_calamine
@@ -59,6 +59,20 @@ YEAR_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
 UNIT_TEXT = re.compile(r"单位\s*[:：]?\s*(万元|元)")
 HEADER_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
 ZERO_DASHES = {"-", "--", "—", "——", "–", "/"}
+ONE = Decimal(1)
+#: Joins a row's squeezed text cells: neither white space nor changed by NFKC.
+CELL_SEPARATOR = "\x00"
+
+
+def _starting(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern finding a cell of a joined row (:func:`row_text`) that starts with a word."""
+    alternatives = "|".join(re.escape(w) for w in words)
+    return re.compile(f"(?:^|{CELL_SEPARATOR})(?:{alternatives})")
+
+
+TOTAL_START = _starting(TOTAL_WORDS)
+DATED_TOTAL_START = _starting(DATED_TOTAL_WORDS)
+OPENING_START = _starting(OPENING_WORDS)
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,8 @@ class CellError(ValueError):
 
 def text_of(value: object) -> str:
     """A cell as stripped text (numbers without a trailing ``.0``)."""
+    if type(value) is str:  # the usual cell, first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -107,6 +123,8 @@ def squeeze(text: str) -> str:
 
 def parse_date(value: object) -> datetime.date | None:
     """A date cell as ``datetime.date``; ``None`` when empty, :class:`CellError` when unreadable."""
+    if type(value) is datetime.date:  # the usual cell, first
+        return value
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -135,17 +153,19 @@ def parse_date(value: object) -> datetime.date | None:
         raise CellError(f"日期 “{text}” 不存在 (no such date)") from None
 
 
-def parse_amount(value: object, unit: Decimal = Decimal(1)) -> Decimal | None:
+def parse_amount(value: object, unit: Decimal = ONE) -> Decimal | None:
     """An amount cell in 元 as ``Decimal`` to the cent; ``None`` when empty.
 
     ``unit`` is 10000 for a sheet in 万元. Numbers from the spreadsheet are floats: they go
     through their shortest ``repr`` so that 86.42 stays 86.42.
     """
-    if value is None:
+    if value is None or value == "":
         return None
-    if isinstance(value, bool | datetime.date | datetime.time | datetime.timedelta):
+    if type(value) is float or type(value) is int:  # the usual cell, first (not bool)
+        number = Decimal(repr(value))
+    elif isinstance(value, bool | datetime.date | datetime.time | datetime.timedelta):
         raise CellError(f"金额 “{value}” 不是数字 (expected an amount)")
-    if isinstance(value, int | float):
+    elif isinstance(value, int | float):
         number = Decimal(repr(value))
     else:
         parsed = _amount_text(str(value))
@@ -153,9 +173,10 @@ def parse_amount(value: object, unit: Decimal = Decimal(1)) -> Decimal | None:
             return None
         number, in_wan = parsed
         unit = TEN_THOUSAND if in_wan else unit
-    if not number.is_finite() or abs(number * unit) >= MAX_AMOUNT:
+    scaled = number * unit
+    if not scaled.is_finite() or abs(scaled) >= MAX_AMOUNT:
         raise CellError(f"金额 “{text_of(value)}” 无法识别或过大 (invalid amount)")
-    return (number * unit).quantize(CENT, rounding=ROUND_HALF_UP)
+    return scaled.quantize(CENT, ROUND_HALF_UP)
 
 
 def _amount_text(raw: str) -> tuple[Decimal, bool] | None:
@@ -241,6 +262,9 @@ class Dialect:
     markers: tuple[str, ...] = ()
     excluded: tuple[str, ...] = ()  # words that rule the dialect out (a 日记账 is no statement)
     one_of: tuple[tuple[str, ...], ...] = ()  # groups of fields of which one is required
+    #: The field that marks a data row; a row with it is a total only by a phrase no
+    #: account name starts with (a trial balance's 152 累计折旧 row has a code, no date).
+    row_key = "date"
 
     @classmethod
     def columns(cls) -> dict[str, Column]:
@@ -279,7 +303,7 @@ class Workbook:
     sha256: str
     sheets: list[Sheet]
 
-    @property
+    @cached_property
     def label(self) -> str:
         """The file as messages name it."""
         return self.path.name
@@ -322,6 +346,12 @@ def _open_workbook(path: Path, mtime_ns: int, size: int) -> Workbook:
             ]
         ) from None
     return Workbook(path, hashlib.sha256(content).hexdigest(), sheets)
+
+
+def forget_workbooks() -> None:
+    """Drop the workbooks read so far (kept so that recognising, extracting and archiving a
+    file read it once): an import lets go of their rows before Beancount loads the ledger."""
+    _open_workbook.cache_clear()
 
 
 def _looks_like_text(content: bytes) -> bool:
@@ -477,7 +507,7 @@ def _units(sheet: Sheet, index: int, columns: dict[str, int]) -> dict[str, Decim
 # -- rows -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One data row: its 1-based spreadsheet row number and its parsed values by field."""
 
@@ -488,23 +518,23 @@ class Record:
     broken: bool = False  # a cell could not be read (the problem is already reported)
 
 
-def row_texts(row: list) -> list[str]:
-    """The row's text cells, squeezed: for recognising total and opening rows."""
-    return [squeeze(v) for v in row if isinstance(v, str) and v.strip()]
+def row_text(row: list) -> str:
+    """The row's text cells, squeezed and joined by :data:`CELL_SEPARATOR`: for recognising
+    total and opening rows (one normalisation a row, not one a cell)."""
+    return squeeze(CELL_SEPARATOR.join([v for v in row if type(v) is str]))
 
 
-def is_total(texts: list[str], dated: bool = False) -> bool:
-    """A row that totals or carries other rows (本月合计, 本年累计, 过次页, 合计 …).
+def is_total(text: str, dated: bool = False) -> bool:
+    """A row (:func:`row_text`) that totals or carries other rows (本月合计, 本年累计, 过次页 …).
 
     A dated row is a total only by a phrase no account name starts with (累计折旧 does).
     """
-    words = DATED_TOTAL_WORDS if dated else TOTAL_WORDS
-    return any(t.startswith(words) for t in texts)
+    return (DATED_TOTAL_START if dated else TOTAL_START).search(text) is not None
 
 
-def is_opening(texts: list[str]) -> bool:
-    """A row stating the balance brought forward (期初余额, 承前页, 上年结转)."""
-    return any(t.startswith(OPENING_WORDS) for t in texts)
+def is_opening(text: str) -> bool:
+    """A row (:func:`row_text`) stating the balance brought forward (期初余额, 承前页 …)."""
+    return OPENING_START.search(text) is not None
 
 
 def records(header: Header, label: str, problems: list[Problem]) -> Iterator[Record]:
@@ -515,38 +545,42 @@ def records(header: Header, label: str, problems: list[Problem]) -> Iterator[Rec
     """
     sheet = header.sheet
     columns = header.dialect.columns()
-    plan = [
-        (name, col, columns.get(name, MONTH if name == "month" else DAY))
+    plan = [  # (field, column index, its parser, its unit), made once for every row
+        (
+            name,
+            col,
+            columns.get(name, MONTH if name == "month" else DAY).parse,
+            header.units.get(name, ONE),
+        )
         for name, col in header.columns.items()
     ]
-    amounts = [name for name, _, column in plan if isinstance(column, Amount)]
-    amount_columns = {col for _, col, column in plan if isinstance(column, Amount)}
+    amounts = [name for name in header.columns if isinstance(columns.get(name), Amount)]
+    amount_columns = {header.columns[name] for name in amounts}
     year = header.year
-    for index in range(header.index + 1, len(sheet.rows)):
-        row = sheet.rows[index]
-        number = sheet.first_row + index
-        if not any(v != "" and v is not None for v in row):
-            continue
-        texts = row_texts(row)
+    first = header.index + 1
+    for number, row in enumerate(sheet.rows[first:], sheet.first_row + first):
+        if row.count("") + row.count(None) == len(row):
+            continue  # a blank row
+        text = row_text(row)
         values: dict[str, object] = {}
         failed = []
-        for name, col, column in plan:
-            cell = row[col] if col < len(row) else ""
+        for name, col, parse, unit in plan:
             try:
-                values[name] = column.parse(cell, header.units.get(name, Decimal(1)))
+                values[name] = parse(row[col] if col < len(row) else "", unit)
             except CellError as error:
                 values[name] = None
                 failed.append((col, str(error)))
         if "month" in values and values.get("date") is None:
             values["date"] = _month_day(values, year, header.columns["month"], failed)
         undated = values.get("date") is None
-        if undated and is_opening(texts):
+        keyed = bool(values.get(header.dialect.row_key))
+        if undated and not keyed and is_opening(text):
             yield Record(sheet.name, number, values, opening=True)
             continue
-        has_money = any(values.get(a) for a in amounts) or any(
+        has_money = any([values[name] for name in amounts]) or any(
             col in amount_columns for col, _ in failed
         )
-        if (undated and not has_money) or is_total(texts, not undated):
+        if (undated and not has_money) or is_total(text, keyed):
             continue  # a total, blank, note or signature row
         for col, message in failed:
             column_name = _column_label(header, col)

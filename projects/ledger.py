@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from beancount import loader
 from beancount.core import data
+from fava.beans.load import load_uncached
 
 from projects.layout import MAIN
 
@@ -26,9 +26,18 @@ class Village:
         return self.options.get("title") or self.folder.name
 
 
+def read(main: Path) -> tuple[data.Directives, list, dict]:
+    """Load a ledger file with its plugins, as Fava does: without Beancount's pickle cache.
+
+    The cache would write ``.main.beancount.picklecache`` into the village folder (a read must
+    not change it), and a folder copied with its cache would load the original's entries.
+    """
+    return load_uncached(str(main.resolve()), is_encrypted=False)
+
+
 def load(folder: Path) -> Village:
     """Load ``folder/main.beancount`` with every plugin it names."""
-    entries, errors, options = loader.load_file(str(folder / MAIN))
+    entries, errors, options = read(folder / MAIN)
     return Village(folder, entries, errors, options)
 
 
