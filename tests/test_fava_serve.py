@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import re
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -180,3 +181,39 @@ def test_serving_beyond_loopback_needs_auth(ledgers: Path) -> None:
     result = run_cli("serve", "--host", "0.0.0.0", ledgers=ledgers)
     assert result.exit_code == 2
     assert "--auth" in result.output
+
+
+def figure(html: str, row: str, name: str) -> str:
+    """The text of a page's figure ``name`` in the table row marked ``row``."""
+    found = re.search(rf'{row}.*?data-figure="{name}">(?:<a [^>]*>)?([^<]*)<', html, re.S)
+    assert found, (row, name)
+    return found[1]
+
+
+def test_a_change_to_the_books_shows_at_the_next_request(tmp_path: Path) -> None:
+    """The pages' tables are computed once per load of a ledger; when a file changes, Fava
+    reloads the ledger at the village's next request and its pages (and, from then on, the
+    township overview) show the new figures."""
+    from tests.favatown import BANK, write_township
+
+    township = write_township(tmp_path / "ledgers")
+    client = Client(make_app(villages_under(township)))
+
+    def page(slug: str, name: str) -> str:
+        response = client.get(f"/{slug}/extension/{name}/")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    income = figure(page(JIA, "CollectiveIncome"), 'data-year="2025"', "operating")
+    overview = figure(page(YI, "TownshipOverview"), 'data-village="甲村"', "operating")
+    assert income == overview == "102,000.00"
+    with (township / "甲村" / "journal" / "2025.beancount").open("a", encoding="utf-8") as out:
+        out.write(
+            f'\n2025-07-01 * "县鲜菇批发市场" "收到香菇销售款"\n  {BANK}  3000.00 CNY\n'
+            "  Income:501-经营收入:50101-香菇销售  -3000.00 CNY\n"
+        )
+    deadline = time.monotonic() + 30  # Fava's file watcher notices the change
+    while figure(page(JIA, "CollectiveIncome"), 'data-year="2025"', "operating") != "105,000.00":
+        assert time.monotonic() < deadline, "the change never showed on 集体经济"
+        time.sleep(0.2)
+    assert figure(page(YI, "TownshipOverview"), 'data-village="甲村"', "operating") == "105,000.00"

@@ -16,12 +16,13 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
+from fava.core import FavaLedger
 from fava.ext import extension_endpoint
 from flask import Response, request, send_file, url_for
 
 from projects import books, disclosure, model, reports
+from projects.disclosure_render import render_html, write_xlsx
 from projects.fava_ext import links, page
-from scripts.disclose import render_html, write_xlsx
 
 
 class ProjectLedger(page.Page):
@@ -34,17 +35,21 @@ class ProjectLedger(page.Page):
         return self.cached("rows", self._rows)
 
     def _rows(self) -> list[dict]:
-        rows = reports.project_rows(self.books, self.year)
         payers = self._payers()
-        for row in rows:
-            pid = row["project"]
-            project = links.linked([pid])
-            row["links"] = {
+        return [self._linked(row, payers[row["project"]]) for row in self.table("projects")]
+
+    def _linked(self, row: dict, payers: dict[str, str]) -> dict:
+        """A project's row with its journal links and its decision steps in order."""
+        pid = row["project"]
+        project = links.linked([pid])
+        return {
+            **row,
+            "links": {
                 "project": self.journal_of_transactions(project),
                 "budget": self.journal(links.declared("project", pid)),
                 "steps": self.journal(links.declared("project-step", pid)),
                 "received": self.journal_of_transactions(
-                    project, links.any_of(payers[pid].values()) if payers[pid] else None
+                    project, links.any_of(payers.values()) if payers else None
                 ),
                 "spent": self.journal_of_transactions(project, account=links.SPEND_ACCOUNTS),
                 "capitalised": self.journal_of_transactions(
@@ -53,15 +58,15 @@ class ProjectLedger(page.Page):
                 "income": self.journal_of_transactions(project, account=links.INCOME_ACCOUNTS),
                 "by_source": {
                     source: self.journal_of_transactions(project, links.any_of(terms))
-                    for source, terms in self._sources(pid, payers[pid]).items()
+                    for source, terms in self._sources(pid, payers).items()
                 },
-            }
-            row["step_list"] = [
+            },
+            "step_list": [
                 (step, row["steps"].get(step))
                 for step in model.STEPS
                 if step in row["steps"] or step in row["steps_missing"]
-            ]
-        return rows
+            ],
+        }
 
     def _payers(self) -> dict[str, dict[str, str]]:
         """Per project, each payer of money brought in and the filter term that finds them
@@ -69,11 +74,12 @@ class ProjectLedger(page.Page):
         found: dict[str, dict[str, str]] = defaultdict(dict)
         until = reports.year_end(self.year)
         for entry in self.books.transactions(until):
-            if books.money_in(entry) <= 0 or books.income(entry) != 0:
+            pids = books.project_ids(entry)
+            if not pids or books.money_in(entry) <= 0 or books.income(entry) != 0:
                 continue
             funder = entry.meta.get("funder")
             key, payer = ("funder", funder) if funder else ("payee", entry.payee)
-            for pid in books.project_ids(entry) if payer else ():
+            for pid in pids if payer else ():
                 found[pid][payer] = links.equals(key, payer)
         return found
 
@@ -122,35 +128,35 @@ class SupportFunds(page.Page):
         return self.cached("rows", self._rows)
 
     def _rows(self) -> list[dict]:
-        rows = reports.fund_rows(self.books, self.year)
         funded: dict[str, set[str]] = defaultdict(set)
         for receipt in reports.receipts(self.books, reports.year_end(self.year)):
             funded[receipt.meta["funder"]] |= books.project_ids(receipt)
-        for row in rows:
-            unit = row["unit"]
-            row["links"] = {
-                "pledged": self.journal(links.declared("fund-pledge", unit)),
-                "claimed": self.journal(links.declared("fund-landed", unit)),
-                "unverified": self.journal(links.declared("fund-landed", unit)),
-                "found": self.journal_of_transactions(links.equals("funder", unit)),
-                "spent": self.journal_of_transactions(
-                    links.linked(funded[unit]), account=links.SPEND_ACCOUNTS
-                )
-                if funded[unit]
-                else None,
-            }
-        return rows
+        return [
+            {**row, "links": self._links(row["unit"], funded[row["unit"]])}
+            for row in self.table("funds")
+        ]
+
+    def _links(self, unit: str, projects: set[str]) -> dict[str, str | None]:
+        """The journal links of a unit's figures."""
+        return {
+            "pledged": self.journal(links.declared("fund-pledge", unit)),
+            "claimed": self.journal(links.declared("fund-landed", unit)),
+            "unverified": self.journal(links.declared("fund-landed", unit)),
+            "found": self.journal_of_transactions(links.equals("funder", unit)),
+            "spent": self.journal_of_transactions(
+                links.linked(projects), account=links.SPEND_ACCOUNTS
+            )
+            if projects
+            else None,
+        }
 
     def findings(self) -> list[reports.Finding]:
         """Claims the books do not bear out, and receipts never claimed."""
-        return self.cached(
-            "findings",
-            lambda: reports.match_claims(self.books, reports.year_end(self.year)),
-        )
+        return self.table("findings")
 
     def secretaries(self) -> list[dict]:
         """``reports.secretary_rows``: each secretary's term, funds and income before/after."""
-        return self.cached("secretaries", lambda: reports.secretary_rows(self.books, self.year))
+        return self.table("secretaries")
 
 
 class CollectiveIncome(page.Page):
@@ -163,18 +169,20 @@ class CollectiveIncome(page.Page):
         return self.cached("rows", self._rows)
 
     def _rows(self) -> list[dict]:
-        rows = reports.income_rows(self.books)
-        for row in rows:
-            year = [row["year"]]
-            row["links"] = {
-                key: self.journal(links.transactions(years=year), account)
-                for key, account in (
-                    ("operating", links.OPERATING_ACCOUNTS),
-                    ("subsidy", links.SUBSIDY_ACCOUNTS),
-                    ("total", links.INCOME_ACCOUNTS),
-                )
+        return [
+            {
+                **row,
+                "links": {
+                    key: self.journal(links.transactions(years=[row["year"]]), account)
+                    for key, account in (
+                        ("operating", links.OPERATING_ACCOUNTS),
+                        ("subsidy", links.SUBSIDY_ACCOUNTS),
+                        ("total", links.INCOME_ACCOUNTS),
+                    )
+                },
             }
-        return rows
+            for row in page.table(self.ledger, "income")
+        ]
 
     def bands(self) -> tuple[Decimal, Decimal]:
         return self.books.options.income_bands
@@ -212,7 +220,7 @@ class DisclosurePreview(page.Page):
         asked = request.args.get("period")
         if asked:
             return disclosure.parse_period(asked)
-        last = max((t.date for t in self.books.transactions()), default=datetime.date.today())
+        last = page.last_date(self.ledger) or datetime.date.today()
         if self.year is not None:
             last = min(last, datetime.date(self.year, 12, 31))
         return disclosure.parse_period(f"{last.year}Q{(last.month - 1) // 3 + 1}")
@@ -237,10 +245,12 @@ class DisclosurePreview(page.Page):
 
     @extension_endpoint("html")
     def html(self) -> Response:
-        """The disclosure's notice-board HTML (``?download=1`` to save it)."""
+        """The disclosure's notice-board HTML (``?download=1`` to save it), rendered once
+        per load and period: the preview frame asks for it on every visit."""
         d = self.current()
+        content = self.cached(("html", d.period.code), lambda: render_html(d).encode("utf-8"))
         return send_file(
-            io.BytesIO(render_html(d).encode("utf-8")),
+            io.BytesIO(content),
             mimetype="text/html",
             as_attachment=bool(request.args.get("download")),
             download_name=f"{d.village}-{d.period.code}.html",
@@ -269,28 +279,26 @@ class TownshipOverview(page.Page):
 
     def rows(self) -> list[dict]:
         """Per village: latest income and band, funds landed and spent, projects."""
-        rows = []
-        for slug, ledger in self.ledgers():
-            village = page.books_of(ledger)
-            income = page.computed(ledger, "overview", lambda v=village: overview(v))
-            rows.append(
-                {
-                    "slug": slug,
-                    "township": page.township_of(ledger),
-                    "village": village.village,
-                    **income,
-                    "pages": {name: self.page_url(slug, name) for name in page.PAGES},
-                }
-            )
+        rows = [
+            {
+                "slug": slug,
+                "township": page.township_of(ledger),
+                "village": page.village_of(ledger),
+                **page.computed(ledger, "overview", lambda v=ledger: overview(v)),
+                "pages": {name: self.page_url(slug, name) for name in page.PAGES},
+            }
+            for slug, ledger in self.ledgers()
+        ]
         return sorted(rows, key=lambda r: (r["township"], r["village"]))
 
 
-def overview(village: reports.Books) -> dict:
-    """One village's line of the township overview, from the report tables."""
-    income = reports.income_rows(village)
+def overview(ledger: FavaLedger) -> dict:
+    """One village's line of the township overview, from the whole-ledger report tables
+    computed when Fava loaded it."""
+    income = page.table(ledger, "income")
     latest = income[-1] if income else None
-    funds = reports.fund_rows(village)
-    projects = reports.project_rows(village)
+    funds = page.table(ledger, "funds")
+    projects = page.table(ledger, "projects")
     return {
         "year": latest["year"] if latest else None,
         "operating": latest["operating"] if latest else None,

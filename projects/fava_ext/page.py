@@ -1,9 +1,13 @@
 """What every cunzhang page in Fava shares: the village's books, the year, journal links.
 
 A page's figures come from ``projects.reports`` over the village's entries, computed once
-per load of the ledger (Fava reloads a ledger when a file changes) and per year. Fava's time
-filter selects the year, as ``cunzhang report --year`` does; the account and advanced
-filters are not applied to the tables, whose totals would otherwise be partial.
+per load of the ledger (Fava reloads a ledger when a file changes) and per year, and kept
+until the next load. When Fava loads a ledger, every table (``TABLES``) is computed for the
+whole ledger at once: the pages start from them, and the township overview reads each
+village's from its loaded ledger, never loading or computing another village in a request.
+Only a selected year's tables and the disclosure of a period are computed on request.
+Fava's time filter selects the year, as ``cunzhang report --year`` does; the account and
+advanced filters are not applied to the tables, whose totals would otherwise be partial.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from fava.core import FavaLedger
 from fava.ext import FavaExtensionBase
 from flask import current_app, url_for
 
+from projects import reports
 from projects.fava_ext import links
 from projects.reports import Books
 
@@ -42,7 +47,8 @@ _CACHES: dict[int, tuple[object, dict[Hashable, Any]]] = {}
 
 
 def computed(ledger: FavaLedger, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()`` once per load of ``ledger`` (a reload makes new entries) and ``key``."""
+    """``compute()`` once per load of ``ledger`` (a reload makes new entries) and ``key``;
+    what it returns is shared by every page, so callers must not change it."""
     entries, cache = _CACHES.get(id(ledger), (None, {}))
     if entries is not ledger.all_entries:
         cache = {}
@@ -64,13 +70,47 @@ def years_of(ledger: FavaLedger) -> list[int]:
     )
 
 
+def last_date(ledger: FavaLedger) -> datetime.date | None:
+    """The date of the last real transaction, if any."""
+    return computed(
+        ledger,
+        "last",
+        lambda: max((t.date for t in books_of(ledger).transactions()), default=None),
+    )
+
+
+def claim_findings(village: Books, year: int | None = None) -> list[reports.Finding]:
+    """``reports.match_claims`` up to the end of ``year``."""
+    return reports.match_claims(village, reports.year_end(year))
+
+
+#: The tables the pages show, by name: four of ``projects.reports`` and the fund findings.
+TABLES: dict[str, Callable[[Books, int | None], list]] = {
+    **{name: reports.REPORTS[name] for name in ("projects", "funds", "income", "secretaries")},
+    "findings": claim_findings,
+}
+
+
+def table(ledger: FavaLedger, name: str, year: int | None = None) -> list:
+    """The rows of ``TABLES[name]`` up to ``year`` (all years if none)."""
+    return computed(ledger, ("table", name, year), lambda: TABLES[name](books_of(ledger), year))
+
+
+def load_tables(ledger: FavaLedger) -> None:
+    """Read the books and compute every table for the whole ledger."""
+    years_of(ledger)
+    last_date(ledger)
+    for name in TABLES:
+        table(ledger, name)
+
+
 class Page(FavaExtensionBase):
     """A cunzhang page: the village's books, the selected year and links into the journal."""
 
     def after_load_file(self) -> None:
-        """Read the books when Fava loads the ledger, so that no page request pays for it."""
-        books_of(self.ledger)
-        years_of(self.ledger)
+        """``load_tables`` when Fava loads the ledger (once, though Fava calls every
+        page's hook), so that no page request pays for them."""
+        load_tables(self.ledger)
 
     @property
     def books(self) -> Books:
@@ -91,6 +131,10 @@ class Page(FavaExtensionBase):
         if date_range is None:
             return None
         return (date_range.end - datetime.timedelta(days=1)).year
+
+    def table(self, name: str) -> list:
+        """The report table ``name`` up to the selected year."""
+        return table(self.ledger, name, self.year)
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per load of the ledger, per ``key`` and selected year."""
