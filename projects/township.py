@@ -13,10 +13,10 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from projects import layout
+from projects.engine import map_villages
 from projects.ledger import load
 from projects.reports import REPORTS, Books
 
@@ -71,6 +71,11 @@ class LedgerErrors(Exception):
         super().__init__(
             f"{layout.village_label(folder)} 有 {count} 个错误, 先运行 cunzhang check 改正"
         )
+        self.folder, self.count = folder, count
+
+    def __reduce__(self) -> tuple:
+        """Rebuilt from its arguments when it comes back from a worker process."""
+        return LedgerErrors, (self.folder, self.count)
 
 
 def report(
@@ -79,22 +84,23 @@ def report(
     year: int | None = None,
     jobs: int | None = None,
     progress: Callable[[Path], None] | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> list[dict]:
-    """Rows of report ``name`` for every village, in the villages' order."""
-    code = code_digest()
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(villages) == 1:
-        results = []
-        for folder in villages:
-            results.append(village_report(folder, name, year, code))
-            if progress:
-                progress(folder)
-    else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(villages))) as pool:
-            futures = [pool.submit(village_report, v, name, year, code) for v in villages]
-            results = []
-            for folder, future in zip(villages, futures, strict=True):
-                results.append(future.result())
-                if progress:
-                    progress(folder)
+    """Rows of report ``name`` for every village, in the villages' order.
+
+    The villages run on ``engine`` (``projects.engine``: local processes or dask); each
+    worker reads and writes the cache folder it sees (``$CUNZHANG_CACHE`` on the worker).
+    """
+    results = map_villages(
+        village_report,
+        villages,
+        name,
+        year,
+        code_digest(),
+        engine=engine,
+        scheduler=scheduler,
+        jobs=jobs,
+        progress=progress,
+    )
     return [row for rows in results for row in rows]

@@ -1,8 +1,9 @@
 """``cunzhang disclose PATH --period P --out DIR``: publish financial disclosures (财务公开).
 
-The figures come from ``projects.disclosure.compute``; this module only renders them:
+The figures come from ``projects.disclosure.compute`` and are laid out by
+``projects.disclosure_render`` (which the Fava page 财务公开 uses too); this module writes:
 
-- HTML for the 公开栏 (print-ready A4, readable on a phone), from ``scripts/templates``;
+- HTML for the 公开栏 (print-ready A4, readable on a phone), from ``projects/templates``;
 - XLSX formatted for printing, with formula-like text neutralised;
 - PDF printed from the HTML by Debian's headless ``chromium``;
 - JSON for open-data portals.
@@ -23,27 +24,23 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
 import click
-import jinja2
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.worksheet.worksheet import Worksheet
 
 from projects import disclosure as model
 from projects import layout
+from projects.disclosure_render import WATERMARK, environment, render_html, render_json, write_xlsx
+from projects.engine import map_villages
 from projects.ledger import load
 from projects.reports import Books
 from scripts.context import Context
+from scripts.engines import engine_options
 from scripts.village import VillageError, check_name
 
 FORMATS = ("html", "xlsx", "pdf", "json")
-WATERMARK = "未审核"
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -58,196 +55,6 @@ CHROMIUM_FLAGS = (
 
 class PublishError(click.ClickException):
     """A disclosure that cannot be written (a bad name, no Chromium for the PDF)."""
-
-
-# --- rendering --------------------------------------------------------------------------
-
-
-def money(value: Decimal | None) -> str:
-    """``1234.5`` → ``1,234.50``; ``—`` for no value."""
-    return "—" if value is None else f"{value:,.2f}"
-
-
-@cache
-def environment() -> jinja2.Environment:
-    """The Jinja environment of ``scripts/templates``, escaping HTML."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("scripts", "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["money"] = money
-    env.filters["capital"] = model.capital
-    return env
-
-
-def verification(d: model.Disclosure) -> dict:
-    """What ``--verify`` needs from a posted sheet: whose books, which period, the code."""
-    return {"township": d.township, "village": d.village, "period": d.period.code, "code": d.code}
-
-
-def render_html(d: model.Disclosure) -> str:
-    """The notice-board page; the 「未审核」 watermark when the period has blockers."""
-    template = environment().get_template("disclosure.html")
-    return template.render(d=d, reviewed=not d.blockers, verification=verification(d))
-
-
-def render_json(d: model.Disclosure) -> str:
-    """The disclosure as a JSON document: money as exact strings."""
-    return json.dumps({**d.to_json(), "reviewed": not d.blockers}, ensure_ascii=False, indent=2)
-
-
-#: Text that a spreadsheet would read as a formula (OWASP CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-THIN = Side(style="thin", color="444444")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-MONEY_FORMAT = "#,##0.00"
-WIDTHS = (12, 28, 16, 16, 15, 15, 15, 28)
-
-
-def put(ws: Worksheet, row: int, column: int, value: object, bold: bool = False) -> None:
-    """Write one bordered cell; text that starts like a formula stays text (quote prefix)."""
-    cell = ws.cell(row=row, column=column, value=value)
-    cell.border = BORDER
-    cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
-    if bold:
-        cell.font = Font(bold=True)
-    if isinstance(value, Decimal):
-        cell.number_format = MONEY_FORMAT
-    elif isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
-Rows = list[tuple[bool, list]]  # (bold?, cells)
-
-FUND_HEADERS = ["出资方", "资金来源", "本期到位", "累计到位", "已使用", "用于"]
-PROJECT_HEADERS = ["项目", "类别", "预算", "累计到位", "累计支出", "已形成资产", "进度", "决策程序"]
-
-
-def _item_rows(groups: list[model.Group], total: Decimal, what: str) -> Rows:
-    rows: Rows = []
-    for g in groups:
-        rows.append((True, [f"{g.code} {g.name}"]))
-        rows += [(False, [i.date, i.narration, i.payee, i.account, i.amount]) for i in g.items]
-        rows.append((True, [f"{g.name} 小计", "", "", "", g.subtotal]))
-    rows.append((True, [f"本期{what}合计", f"大写: {model.capital(total)}", "", "", total]))
-    return rows
-
-
-def _balance_rows(lines: list[model.Line]) -> Rows:
-    rows: Rows = []
-    for line in lines:
-        rows.append((True, [line.label, "", line.amount]))
-        rows += [(False, ["", name, value]) for name, value in line.details]
-    return rows
-
-
-def _fund_row(f: dict) -> list:
-    money = [f[k] for k in ("received", "received_to_date", "used")]
-    return [f["funder"], "、".join(f["sources"]), *money, "; ".join(f["for"])]
-
-
-def _fund_rows(d: model.Disclosure) -> Rows:
-    totals = [d.funds_total[k] for k in ("received", "received_to_date", "used")]
-    return [(False, _fund_row(f)) for f in d.funds] + [(True, ["合计", "", *totals])]
-
-
-def _project_row(p: dict) -> list:
-    steps = [f"{step} {day}" for step, day in p["steps"]]
-    if p["steps_missing"]:
-        steps.append(f"未完成: {'、'.join(p['steps_missing'])}")
-    progress = "—" if p["progress"] is None else f"{p['progress']}%"
-    money = [p[k] for k in ("budget", "received", "spent", "capitalised")]
-    return [f"{p['project']} {p['name']}", p["kind"], *money, progress, "\n".join(steps)]
-
-
-def xlsx_sections(d: model.Disclosure) -> list[tuple[str, list[str], Rows]]:
-    """The sheet's sections (title, headers, rows) in the order the HTML shows them."""
-    assets_total = (True, ["资产合计", f"大写: {model.capital(d.assets_total)}", d.assets_total])
-    sections = [
-        (
-            "一、各项收入",
-            ["日期", "摘要", "付款方", "明细科目", "金额"],
-            _item_rows(d.income, d.income_total, "收入"),
-        ),
-        (
-            "二、各项支出",
-            ["日期", "摘要", "收款方", "明细科目", "金额"],
-            _item_rows(d.expenses, d.expense_total, "支出"),
-        ),
-        (
-            "三、各项资产 (期末余额)",
-            ["项目", "明细", "期末余额"],
-            [*_balance_rows(d.assets), assets_total],
-        ),
-        ("四、债权债务 (期末余额)", ["项目", "明细", "期末余额"], _balance_rows(d.debts)),
-        ("五、资金来源及使用", FUND_HEADERS, _fund_rows(d)),
-        ("六、项目 (截至期末)", PROJECT_HEADERS, [(False, _project_row(p)) for p in d.projects]),
-    ]
-    statements = (
-        ("七、收益及收益分配表", ["项目", "本年数"], d.income_statement),
-        ("八、资产负债表", ["项目", "年初数", "年末数"], d.balance_sheet),
-    )
-    for title, headers, lines in statements:
-        if lines:
-            rows = [(line.total, [line.label, *line.amounts]) for line in lines]
-            sections.append((title, headers, rows))
-    return sections
-
-
-def write_xlsx(d: model.Disclosure, path: Path) -> None:
-    """The disclosure as one A4 sheet, sections one under another, ready to print."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "财务公开"
-    ws.cell(row=1, column=1, value=f"{d.organisation}财务公开").font = Font(bold=True, size=16)
-    subtitle = f"公开期间: {d.period.label}  公开类型: {d.period.kind}公开  公开日期: {d.posted}"
-    ws.cell(row=2, column=1, value=f"{subtitle}  单位: 元")
-    row = 3
-    if d.blockers:
-        note = f"{WATERMARK}: 以下问题尚未解决, 本表仅供核对, 不得作为正式公开"
-        ws.cell(row=row, column=1, value=note).font = Font(bold=True, color="BB0000")
-        for blocker in d.blockers:
-            row += 1
-            put(ws, row, 1, blocker)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(WIDTHS))
-        row += 1
-    for title, headers, rows in xlsx_sections(d):
-        row += 1
-        ws.cell(row=row, column=1, value=title).font = Font(bold=True, size=13)
-        row += 1
-        for column, header in enumerate(headers, 1):
-            put(ws, row, column, header, bold=True)
-            ws.cell(row=row, column=column).fill = PatternFill("solid", fgColor="EEEEEE")
-        for bold, cells in rows:
-            row += 1
-            for column, value in enumerate(cells, 1):
-                put(ws, row, column, value, bold=bold)
-    row += 2
-    for text in (
-        "村务监督委员会审核意见: ______________________________",
-        "主任 (签字): ____________  委员 (签字): ____________  委员 (签字): ____________",
-        f"编制单位: {d.agency}    公开单位: {d.organisation}    公开日期: {d.posted}",
-        f"核对码: {d.code} (cunzhang disclose --verify 可核对本表是否与账套一致)",
-    ):
-        ws.cell(row=row, column=1, value=text)
-        row += 1
-    for column, width in enumerate(WIDTHS, 1):
-        ws.column_dimensions[chr(64 + column)].width = width
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    if d.blockers:
-        ws.oddHeader.center.text = WATERMARK
-        ws.oddHeader.center.size = 28
-        ws.oddHeader.center.color = "BB0000"
-    wb.save(path)
 
 
 def chromium() -> str:
@@ -341,7 +148,7 @@ def publish(folder: Path, job: Job) -> Published:
     if d.blockers and not job.force:
         return result
     confined(job.out, folder.name).mkdir(parents=True, exist_ok=True)
-    html = render_html(d)
+    html = render_html(d) if {"html", "pdf"} & set(job.formats) else ""
     for kind in job.formats:
         path = confined(job.out, folder.name, f"{folder.name}-{job.period.code}.{kind}")
         if kind == "html":
@@ -356,21 +163,26 @@ def publish(folder: Path, job: Job) -> Published:
     return result
 
 
-def publish_all(villages: list[Path], job: Job, jobs: int | None) -> list[Published]:
-    """Every village, in parallel with a progress bar on stderr; results in village order."""
+def publish_all(
+    villages: list[Path],
+    job: Job,
+    jobs: int | None,
+    engine: str = "local",
+    scheduler: str | None = None,
+) -> list[Published]:
+    """Every village on ``engine``, with a progress bar on stderr; results in village order."""
     if len(villages) == 1:
         return [publish(villages[0], job)]
-    results: dict[Path, Published] = {}
-    workers = min(jobs or os.cpu_count() or 1, len(villages))
-    with (
-        ProcessPoolExecutor(max_workers=workers) as pool,
-        click.progressbar(length=len(villages), label="发布 publishing", file=sys.stderr) as bar,
-    ):
-        futures = {pool.submit(publish, folder, job): folder for folder in villages}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            bar.update(1)
-    return [results[folder] for folder in villages]
+    with click.progressbar(length=len(villages), label="发布 publishing", file=sys.stderr) as bar:
+        return map_villages(
+            publish,
+            villages,
+            job,
+            engine=engine,
+            scheduler=scheduler,
+            jobs=jobs,
+            progress=lambda _: bar.update(1),
+        )
 
 
 def write_index(out: Path, township: str, job: Job, results: list[Published]) -> Path:
@@ -464,7 +276,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
     default=None,
     help="核对已公开的 JSON 或 HTML 是否与账套一致 (exit 0 一致, 1 不一致).",
 )
-@click.option("--jobs", type=int, default=None, help="并行进程数 worker processes.")
+@engine_options
 @click.pass_obj
 def disclose(
     obj: Context,
@@ -475,6 +287,8 @@ def disclose(
     force: bool,
     posted: datetime.datetime | None,
     verify_file: Path | None,
+    engine: str,
+    scheduler: str | None,
     jobs: int | None,
 ) -> None:
     """财务公开: publish each village's disclosure (HTML, XLSX, PDF, JSON) for a period."""
@@ -491,8 +305,9 @@ def disclose(
         chromium()
     villages = obj.villages(path)
     out.mkdir(parents=True, exist_ok=True)
-    job = Job(parsed, out, wanted, force, posted.date() if posted else datetime.date.today())
-    results = publish_all(villages, job, jobs)
+    day = posted.date() if posted else datetime.date.today()
+    job = Job(parsed, out.absolute(), wanted, force, day)
+    results = publish_all(villages, job, jobs, engine, scheduler)
     refused = 0
     for result in results:
         if result.files:

@@ -13,6 +13,7 @@ from projects import township
 from projects.reports import BAND_NAMES, COLUMNS, Column
 from projects.text import display_width, pad
 from scripts.context import Context
+from scripts.engines import engine_options
 
 
 def cell(value: object, column: Column) -> str:
@@ -102,15 +103,22 @@ def to_json(value: object) -> object:
     show_default=True,
     help="输出格式 output format.",
 )
-@click.option("--jobs", type=int, default=None, help="并行进程数 worker processes (默认全部核).")
+@engine_options
 @click.pass_obj
 def report(
-    obj: Context, name: str, path: str | None, year: int | None, fmt: str, jobs: int | None
+    obj: Context,
+    name: str,
+    path: str | None,
+    year: int | None,
+    fmt: str,
+    engine: str,
+    scheduler: str | None,
+    jobs: int | None,
 ) -> None:
     """报表: 项目 projects, 帮扶资金 funds, 集体收入 income, 第一书记 secretaries."""
     villages = obj.villages(path)
     try:
-        rows = township.report(villages, name, year, jobs)
+        rows = township.report(villages, name, year, jobs, engine=engine, scheduler=scheduler)
     except township.LedgerErrors as error:
         raise click.ClickException(str(error)) from error
     if len({row["village"] for row in rows}) > 1 or len(villages) > 1:

@@ -23,6 +23,13 @@ DEMO = EMBEDDED_LEDGERS / "青石镇"
 CUNZHANG = Path(sys.executable).with_name("cunzhang")
 
 
+def copy_demo(township: Path) -> Path:
+    """A copy of the demo township at ``township``, without Beancount's load caches: a
+    copied ``.main.beancount.picklecache`` names the original files and would load them."""
+    shutil.copytree(DEMO, township, ignore=shutil.ignore_patterns("*.picklecache"))
+    return township
+
+
 def run_cli(*args: str, ledgers: Path | None = None) -> Result:
     """Run ``cunzhang`` in-process; stdout and stderr are kept apart."""
     prefix = ["--ledgers", str(ledgers)] if ledgers else []
