@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 
 from beancount.core import account as bc_account
 from beancount.core import data
@@ -35,16 +36,23 @@ CLOSING_TAGS = frozenset({"closing", "distribution", "opening"})
 PROJECT_LINK = re.compile(r"P\d[\w.-]*")
 
 
+# A ledger has a few dozen accounts and tens of thousands of postings: each account is
+# classified once (``@cache``), which keeps the checks plugin cheap next to Beancount.
+
+
+@cache
 def top_code(account: str) -> str:
     """The first-level code of an account: ``Income:501-经营收入:50101-x`` → ``501``."""
     parts = bc_account.split(account)
     return split_component(parts[1])[0] if len(parts) > 1 else ""
 
 
+@cache
 def root(account: str) -> str:
     return bc_account.root(1, account)
 
 
+@cache
 def is_spend(account: str) -> bool:
     return root(account) == "Expenses" or top_code(account) in SPEND
 
@@ -56,7 +64,9 @@ def is_closing(entry: data.Directive) -> bool:
 
 def project_ids(entry: data.Transaction) -> set[str]:
     """The projects a transaction is linked to."""
-    return {link for link in entry.links or () if PROJECT_LINK.fullmatch(link)}
+    if not entry.links:  # most transactions: no set comprehension to build
+        return set()
+    return {link for link in entry.links if PROJECT_LINK.fullmatch(link)}
 
 
 def total(postings: list[data.Posting], keep) -> Decimal:

@@ -26,7 +26,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from beancount.core import account as bc_account
@@ -264,6 +264,8 @@ class Disclosure:
 
 
 def _jsonable(value: object) -> object:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(asdict(value))
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -524,7 +526,8 @@ OTHER_LINES = (
 )
 TAX = "521"
 DISTRIBUTION = "322"
-#: The sub-accounts of 32201 各项分配 the statement names; others are 其他分配.
+#: The sub-accounts of 32201 各项分配 the statement names (by code, or by name where a
+#: village numbered them otherwise); others are 其他分配.
 SHARE_OUT = {"3220101": "提取公积公益金", "3220102": "成员分配"}
 RETAINED = ("321", "322")
 
@@ -550,8 +553,9 @@ def _shares(village: reports.Books, period: Period) -> dict[str, Decimal]:
         ):
             for posting in entry.postings:
                 if top_code(posting.account) == DISTRIBUTION and posting.units.number > 0:
-                    code = split_component(bc_account.leaf(posting.account))[0]
-                    shares[SHARE_OUT.get(code, "其他分配")] += posting.units.number
+                    code, name = split_component(bc_account.leaf(posting.account))
+                    named = name if name in SHARE_OUT.values() else "其他分配"
+                    shares[SHARE_OUT.get(code, named)] += posting.units.number
     return shares
 
 
@@ -719,8 +723,9 @@ def verification_code(village: reports.Books, period: Period, figures: dict) -> 
     it does exactly when it changes a figure on the sheet.
     """
     digest = hashlib.sha256(f"{village.village}|{period.code}\n".encode())
+    canonical = printer.EntryPrinter()  # what printer.format_entry uses, built once
     inside = [
-        printer.format_entry(e)
+        canonical(e)
         for e in village.entries
         if isinstance(e, data.Transaction | data.Custom) and period.start <= e.date <= period.end
     ]
@@ -771,7 +776,7 @@ def compute(
         disclosure.income_statement = _income_statement(at_end, period)
         disclosure.balance_sheet = _balance_sheet(at_end, period)
     carried = {
-        key: asdict(disclosure)[key]
+        key: getattr(disclosure, key)
         for key in ("assets", "debts", "funds", "projects", "income_statement", "balance_sheet")
     }
     disclosure.code = verification_code(village, period, carried)

@@ -31,8 +31,11 @@ def check(entries: data.Directives, options_map: dict) -> list:
     reported: set[str] = set()
     errors = []
     for entry in books.transactions(entries):
+        linked = books.project_ids(entry) & projects.keys()
+        if not linked:
+            continue
         amount = books.spending(entry)
-        for project_id in sorted(books.project_ids(entry) & set(projects)):
+        for project_id in sorted(linked):
             project = projects[project_id]
             spent[project_id] += amount
             if project.budget is None or project_id in reported:

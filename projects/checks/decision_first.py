@@ -38,9 +38,10 @@ def check(entries: data.Directives, options_map: dict) -> list:
     steps = required_steps(options.read(entries).township_review)
     errors = []
     for entry in books.transactions(entries):
-        if books.spending(entry) <= 0:
+        linked = books.project_ids(entry) & projects.keys()
+        if not linked or books.spending(entry) <= 0:
             continue
-        for project in sorted(books.project_ids(entry) & set(projects)):
+        for project in sorted(linked):
             declared = projects[project].steps
             late = [s for s in steps if s not in declared or declared[s] > entry.date]
             if not late:
