@@ -1,15 +1,15 @@
 """Generate the demo township 青石镇: four fictional villages, 2024 and 2025.
 
-    python -m scripts.demo [--out DIR] [--seed N]
+    python -m scripts.demo [--out DIR] [--examples DIR] [--seed N]
 
-writes ``DIR/青石镇/{东山村,西河村,南岭村,北坡村}`` (``DIR`` defaults to the repository's
-``ledgers/``), deleting and recreating ``DIR/青石镇`` and nothing else. The same seed gives
-byte-identical files.
+writes the spreadsheets the villages hand in to ``examples/青石镇`` and builds the books
+``DIR/青石镇/{东山村,西河村,南岭村,北坡村}`` (``DIR`` defaults to the repository's ``ledgers/``)
+by importing them, deleting and recreating those two ``青石镇`` folders and nothing else.
+The same seed gives byte-identical files.
 
-How a village is built:
+How the township is built:
 
-1. ``scripts.village.new_village`` creates the empty ledger (the 42 first-level accounts).
-2. A ``Book`` replays two years month by month, in date order:
+1. A ``Book`` replays each village's two years month by month, in date order:
    - the rows of the shared sample spreadsheets of 2024 Q1 (东山村's bank journal,
      西河村's voucher list, 南岭村's bank statement), transcribed below as text tables;
    - the village's projects as planned: money received (专项应付款, 一事一议资金), payments
@@ -17,13 +17,26 @@ How a village is built:
    - the recurring activity of the village's profile: sales by season, other income,
      wages accrued and paid, expenses from the bank or petty cash, interest, bank fees,
      depreciation, cost of sales;
-   - the year end: 损益 → 本年收益 → 未分配收益 (``#closing``) and the distribution the
-     members' meeting approved (``#distribution``), paid to members the next January.
+   - the year end: 损益 → 本年收益 → 未分配收益 and the distribution the members' meeting
+     approved (公积公益金, a whole-元 share per member), paid to members the next January.
    The book refuses any entry that does not balance or that takes cash or a bank account
-   below zero, and records each month-end balance of every bank and cash account.
-3. The writer appends the sub-accounts the book used to ``accounts.beancount`` (each code
-   extends its parent's), the declarations to ``projects.beancount`` (README, 声明语法),
-   one journal per year, and a ``balance`` assertion on the first of every month.
+   below zero.
+2. The book's entries become the village's monthly spreadsheets (``papers``): a 银行存款日记账
+   for each bank account and a 现金日记账 (every movement of money, one counter-account a
+   row; a transfer between two of them is a row of both, which the import counts once),
+   南岭村's 银行对账单 for 2024 Q1, and a 凭证列表 of everything else; the 2023 year-end
+   科目余额表 in the 2004 chart the books open from, and each year's 收益分配方案; plus the
+   township's 帮扶资金台账 per year, from the first secretaries' claims.
+3. As a township accountant would: ``scripts.village.new_village`` creates each ledger; the
+   sub-accounts the book used (each code extends its parent's), the declarations
+   (README, 声明语法) and the rules for the statement are written; the books are opened
+   from the trial balance (``cunzhang open-books --chart 2004``, answering the mapping file
+   it asks for); then, year by year, the register and the spreadsheets are imported with
+   :func:`importers.run.import_files` (what ``cunzhang import`` does), which writes the
+   entries with their source, the balance assertions and the archived copies under
+   ``documents/``; a month is reconciled with the bank statement (``cunzhang reconcile``),
+   and the year is closed and distributed (``cunzhang close-year``, ``cunzhang distribute``):
+   the commands' functions in :mod:`scripts.books`, so every written entry is theirs.
 
 A village *profile* (``Village``) is plain data: products and their seasons, wage levels,
 recurring receipts and payments, fixed assets, projects, the posted first secretary and
@@ -34,21 +47,31 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import csv
 import datetime
+import io
 import random
 import shutil
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
+import openpyxl
 from beancount.core import account as bc_account
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
+from importers.classify import RULES_FILE
+from importers.run import import_files
+from importers.sheet import ImportRefused
+from importers.trial_balance import MAPPING_COLUMNS, mapping_path, mapping_text
 from projects import chart
 from projects.layout import EMBEDDED_LEDGERS
-from projects.text import display_width, pad
-from scripts.village import JOURNAL_TEMPLATE, new_village
+from scripts.books import close_books, distribute_plan, open_books, reconcile_month
+from scripts.village import new_village
 
 Date = datetime.date
 
@@ -56,6 +79,8 @@ TOWNSHIP = "青石镇"
 START = Date(2024, 1, 1)
 END = Date(2025, 12, 31)
 DEFAULT_SEED = 2024
+#: The spreadsheets the villages hand in, committed as examples (``examples/青石镇/<村>/``).
+EXAMPLES = EMBEDDED_LEDGERS.parent / "examples"
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -73,6 +98,7 @@ BANK_FEES = "管理费用-银行手续费"
 WAGES = "应付工资"
 LABOUR = "应付劳务费"
 BANK_NAME = "青石农商行"
+BANK_TITLE = "青石农村商业银行"  # as its statements are headed
 TOWN = "青石镇人民政府"
 VILLAGERS = "本村村民"
 
@@ -83,6 +109,15 @@ SHARED_CODES = (
     ("3220101", RESERVE),
     ("3220102", MEMBER_SHARE),
 )
+
+#: The kinds of spreadsheet a village hands in (the importers recognise them by content).
+BANK_JOURNAL = "银行存款日记账"
+CASH_JOURNAL = "现金日记账"
+VOUCHERS = "凭证列表"
+STATEMENT = "银行对账单"
+REGISTER = "帮扶资金台账"
+TRIAL_BALANCE = "科目余额表"
+PLAN = "收益分配方案"
 
 #: Decision steps before any spending (四议一审两公开), then the result disclosure.
 STEPS = ("提议", "商议", "审议", "决议", "乡镇审核", "决议公开")
@@ -295,10 +330,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class OldBalance:
+    """Part of an opening balance the 2004 chart kept in an account with no single 2023
+    equivalent: the 2023 year-end trial balance shows it there, and the accountant answers
+    the mapping file ``open-books --chart 2004`` writes with the 2023 account."""
+
+    account: str  # name path in the 2023 chart, e.g. WAGES
+    code: str  # the 2004 first-level account, e.g. "212" (应付福利费)
+    amount: Decimal  # signed, a part of the account's opening balance
+    note: str  # the accountant's reason, in the mapping file's 说明
+
+
+@dataclass(frozen=True)
 class Village:
     name: str
     industry: str
-    members: int  # 集体经济组织成员 sharing the year-end distribution
+    groups: tuple[int, ...]  # 集体经济组织成员 per 村民小组, sharing the year-end distribution
     banks: tuple[Bank, ...]  # the first is the main account
     cash: str  # name path of 库存现金
     cash_opening: Decimal
@@ -317,16 +364,24 @@ class Village:
     staff: str = "本村务工人员"  # payee of the wages
     stock: Stock | None = None
     sample: tuple[Entry, ...] = ()  # fixed entries of 2024 Q1
+    sample_kind: str = BANK_JOURNAL  # the spreadsheet the sample's bank rows come from
+    rules: tuple[tuple[str, str, str, str], ...] = ()  # import-rules.csv: 户名 摘要 方向 科目
     generated_from: Date = START  # the recurring activity starts in this month …
     bank_from: Date = START  # … and touches the bank from this day (samples before it)
     codes: tuple[tuple[str, str], ...] = ()  # sub-account codes a sample fixes
     reserve_share: Decimal = Decimal("0.15")  # of the year's surplus, to 公积公益金
     member_share: Decimal = Decimal("0.40")  # of the year's surplus, to the members
     interest_rate: Decimal = Decimal("0.0005")  # a quarter's interest on the balance
+    chart_2004: tuple[OldBalance, ...] = ()  # opening balances in 2004 accounts now gone
+    reconciled: tuple[str, ...] = ()  # months reconciled with the bank statement (2024-03)
 
     @property
     def main_bank(self) -> str:
         return self.banks[0].path
+
+    @property
+    def members(self) -> int:
+        return sum(self.groups)
 
 
 # --- the sample spreadsheets (2024 Q1), transcribed ------------------------------------
@@ -491,7 +546,7 @@ MUSHROOMS = "生产劳务成本-香菇种植"
 DONGSHAN = Village(
     name="东山村",
     industry="香菇种植基地",
-    members=412,
+    groups=(72, 68, 81, 64, 59, 68),
     banks=(Bank(DONGSHAN_BANK, "6230****0001", yuan("186420.50")),),
     cash="库存现金",
     cash_opening=yuan("1260.00"),
@@ -651,6 +706,8 @@ DONGSHAN = Village(
     ),
     generated_from=day("2024-03-01"),
     bank_from=day("2024-04-01"),
+    # The 2004 chart's 应付福利费 (gone in 2023): the accountant carries it into 应付工资.
+    chart_2004=(OldBalance(WAGES, "212", yuan(-6800), "2023年制度取消应付福利费, 并入应付工资"),),
 )
 
 XIHE_BANK = "银行存款-青石农商行"
@@ -659,7 +716,7 @@ OIL = "生产劳务成本-粮油加工"
 XIHE = Village(
     name="西河村",
     industry="粮油加工厂",
-    members=538,
+    groups=(96, 88, 104, 79, 91, 80),
     banks=(Bank(XIHE_BANK, "6230****0002", yuan("68350.60")), Bank(XIHE_PROJECTS, "6230****0102")),
     cash="库存现金-现金",
     cash_opening=yuan("3200.00"),
@@ -838,6 +895,7 @@ XIHE = Village(
     payday=15,
     staff="本厂职工",
     sample=XIHE_SAMPLE,
+    sample_kind=VOUCHERS,
     codes=XIHE_CODES,
     generated_from=day("2024-04-01"),
     bank_from=day("2024-04-01"),
@@ -849,7 +907,7 @@ SEEDLINGS = "消耗性生物资产-中药材种苗"
 NANLING = Village(
     name="南岭村",
     industry="中药材合作社",
-    members=296,
+    groups=(62, 57, 70, 48, 59),
     banks=(Bank(NANLING_BANK, "6230 5800 1234 5678", yuan("52310.08")),),
     cash="库存现金",
     cash_opening=yuan("2400.00"),
@@ -989,8 +1047,21 @@ NANLING = Village(
             ((HERBS, yuan(15380)), (MANAGERS, yuan(6000)), (WAGES, yuan(-21380))),
         ),
     ),
+    # The statement names no counter-account: the village's rules classify its rows. The
+    # accountant adds a 项目编号 column for the rows of a project.
+    sample_kind=STATEMENT,
+    rules=(
+        ("", "衔接资金", "收", "专项应付款-中药材种苗"),
+        ("", "种苗", "支", SEEDLINGS),
+        ("", "中药材销售", "收", "经营收入-中药材销售"),
+        ("", "工资", "支", WAGES),
+        ("", "手续费", "支", BANK_FEES),
+        ("", "化肥农药", "支", HERBS),
+        ("", "结息", "收", INTEREST),
+    ),
     generated_from=day("2024-02-01"),
     bank_from=day("2024-04-01"),
+    reconciled=("2024-03",),
 )
 
 FLOWERS = "生产劳务成本-花卉种植"
@@ -998,7 +1069,7 @@ GREENHOUSE_OPENS = day("2024-08-01")
 BEIPO = Village(
     name="北坡村",
     industry="花卉大棚",
-    members=305,
+    groups=(66, 71, 58, 49, 61),
     banks=(Bank("银行存款-青石农商行", "6230****0004", yuan("91580.40")),),
     cash="库存现金",
     cash_opening=yuan("1500.00"),
@@ -1187,9 +1258,10 @@ class Txn:
     payee: str | None = None
     tags: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
-    meta: dict[str, str] = field(default_factory=dict)
     generated: bool = True  # recurring activity (kept off the bank in sample months)
     accrues: str | None = None  # the month whose wages it accrues
+    sample: str | None = None  # the kind of sample spreadsheet it was transcribed from
+    voucher: str = ""  # 凭证号, numbered per month when the spreadsheets are written
 
 
 def receipt(
@@ -1201,14 +1273,13 @@ def receipt(
     amount: Decimal,
     link: str | None = None,
 ) -> Txn:
-    """Money received from outside: ``funder`` says who paid."""
+    """Money received from outside (the import records the payer as ``funder``)."""
     return Txn(
         date,
         narration,
         [(into, amount), (source, -amount)],
         payee=payer,
         links=(link,) if link else (),
-        meta={"funder": payer},
     )
 
 
@@ -1230,12 +1301,20 @@ def payment(
     )
 
 
+@dataclass(frozen=True)
+class Distribution:
+    """The members' meeting's plan for a year: 公积公益金, and a whole-元 share per member."""
+
+    reserve: Decimal
+    per_member: Decimal
+
+
 class MoneyError(ValueError):
     """An entry that would take cash or a bank account below zero: fix the profile."""
 
 
 class Book:
-    """A village's books as they are replayed: balances, entries and month-end balances."""
+    """A village's books as they are replayed: balances and entries."""
 
     def __init__(self, village: Village, rng: random.Random) -> None:
         self.village = village
@@ -1244,7 +1323,6 @@ class Book:
         self.balance: dict[str, Decimal] = defaultdict(Decimal)
         self.opened: dict[str, Date] = {}
         self.entries: list[Txn] = []
-        self.month_ends: dict[tuple[int, int], list[tuple[str, Decimal]]] = {}
         self.sold: dict[str, Decimal] = defaultdict(Decimal)  # sales since the last costing
         self.sold_in: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
         self.unpaid_wages: list[str] = []
@@ -1252,6 +1330,7 @@ class Book:
         self.costed_from = START
         self.assets = list(village.assets)
         self.profit: dict[int, Decimal] = {}
+        self.distributions: dict[int, Distribution] = {}  # the plans approved, by year
         self.pending_date = START  # the date of the event being built
         for bank in village.banks:
             self.accounts.meta[self.account(bank.path)]["account_number"] = bank.number
@@ -1299,12 +1378,6 @@ class Book:
         elif not self.bal(WAGES) and not self.bal(LABOUR):
             self.unpaid_wages.clear()
         self.entries.append(txn)
-
-    def close_month(self, year: int, month: int) -> None:
-        """Record the month-end balance of every bank and cash account in use."""
-        self.month_ends[year, month] = [
-            (account, self.balance[account]) for account in self.money if account in self.opened
-        ]
 
 
 # --- one month of activity ------------------------------------------------------------
@@ -1430,15 +1503,13 @@ def payroll_events(book: Book, year: int, month: int) -> list[Event]:
     payday = Date(year, month, village.payday)
 
     def pay(book: Book) -> list[Txn]:
-        owed = [(p, -book.bal(p)) for p in (WAGES, LABOUR) if book.bal(p)]
-        if not owed:
-            return []
+        """One payment per payable, as a journal row names one counter-account."""
         months_ = "、".join(book.unpaid_wages) or f"{month}月"
-        total = sum(a for _, a in owed)
-        txn = Txn(
-            payday, f"发放{months_}工资", [*owed, (village.main_bank, -total)], payee=village.staff
-        )
-        return [txn]
+        return [
+            payment(payday, f"发放{months_}{kind}", village.staff, village.main_bank, p, owed)
+            for p, kind in ((WAGES, "工资"), (LABOUR, "劳务费"))
+            if (owed := -book.bal(p))
+        ]
 
     events.append(Event(payday, PAY, pay))
     return events
@@ -1518,13 +1589,12 @@ def restock(order: Decimal) -> Builder:
         if stock is None or book.bal(stock.account) >= stock.reorder_below:
             return []
         credit = (order * stock.on_credit / 1000).to_integral_value(ROUND_DOWN) * 1000
-        postings = [
-            (stock.account, order),
-            (book.village.main_bank, credit - order),
-            (f"应付款-{stock.supplier}", -credit),
-        ]
         name = stock.account.split("-")[-1]
-        return [Txn(book.pending_date, f"购进{name}", postings, payee=stock.supplier)]
+        date, bank = book.pending_date, book.village.main_bank
+        paid = payment(date, f"购进{name}", stock.supplier, bank, stock.account, order - credit)
+        owed = f"应付款-{stock.supplier}"
+        bought = payment(date, f"购进{name}(赊购)", stock.supplier, owed, stock.account, credit)
+        return [paid, bought] if credit else [paid]
 
     return build
 
@@ -1720,18 +1790,14 @@ def distribute(book: Book) -> list[Txn]:
     share = min(profit * village.member_share, available - reserve)
     per_member = (share / village.members).to_integral_value(ROUND_DOWN)
     to_members = per_member * village.members
-    narration = (
-        f"{year}年度收益分配: 提取公积公益金{reserve:.2f}元, "
-        f"成员分配{village.members}人每人{per_member}元"
-    )
+    book.distributions[year] = Distribution(reserve, per_member)
     postings = [
         (RESERVE, reserve),
         (PUBLIC_FUND, -reserve),
         (MEMBER_SHARE, to_members),
         (MEMBERS_PAYABLE, -to_members),
     ]
-    meta = {"approved": f"{year}年12月26日成员代表大会决议"}
-    return [Txn(book.pending_date, narration, postings, tags=("distribution",), meta=meta)]
+    return [Txn(book.pending_date, f"{year}年度收益分配", postings, tags=("distribution",))]
 
 
 def close_distribution(book: Book) -> list[Txn]:
@@ -1760,19 +1826,16 @@ def opening_entry(village: Village) -> Txn:
     return Txn(START, "期初余额", postings, tags=("opening",), generated=False)
 
 
-def sample_txn(entry: Entry) -> Txn:
-    """A sample row as a transaction; money received names its payer as ``funder``."""
-    received = entry.payee and any(
-        path.startswith("银行存款") and amount > 0 for path, amount in entry.postings
-    )
+def sample_txn(village: Village, entry: Entry) -> Txn:
+    """A sample row as a transaction."""
     return Txn(
         entry.date,
         entry.narration,
         list(entry.postings),
         payee=entry.payee,
         links=(entry.project,) if entry.project else (),
-        meta={"funder": entry.payee} if received else {},
         generated=False,
+        sample=village.sample_kind,
     )
 
 
@@ -1782,7 +1845,7 @@ def replay(village: Village, seed: int) -> Book:
     book.post(opening_entry(village))
     planned: dict[tuple[int, int], list[Event]] = defaultdict(list)
     for entry in village.sample:
-        txn = sample_txn(entry)
+        txn = sample_txn(village, entry)
         planned[entry.date.year, entry.date.month].append(Event(entry.date, FIXED, once(txn)))
     for project in village.projects:
         for event in project_events(village, project):
@@ -1797,7 +1860,6 @@ def replay(village: Village, seed: int) -> Book:
             book.pending_date = event.date
             for txn in event.build(book):
                 book.post(txn)
-        book.close_month(year, month)
     return book
 
 
@@ -1828,36 +1890,6 @@ def money(amount: Decimal) -> str:
     return f"{amount:.2f} CNY"
 
 
-def render(txn: Txn, width: int) -> str:
-    head = [str(txn.date), "*"]
-    if txn.payee:
-        head.append(quote(txn.payee))
-    head.append(quote(txn.narration))
-    head += [f"#{t}" for t in txn.tags] + [f"^{link}" for link in txn.links]
-    lines = [" ".join(head)]
-    lines += [f"  {key}: {quote(value)}" for key, value in txn.meta.items()]
-    lines += [f"  {pad(a, width)}  {pad(money(n), 16, right=True)}" for a, n in txn.postings]
-    return "\n".join(lines) + "\n"
-
-
-def journal_text(book: Book, year: int, width: int) -> str:
-    village = book.village
-    parts = [JOURNAL_TEMPLATE.format(township=TOWNSHIP, village=village.name, year=year)]
-    by_month: dict[int, list[Txn]] = defaultdict(list)
-    for txn in book.entries:
-        if txn.date.year == year:
-            by_month[txn.date.month].append(txn)
-    for month in range(1, 13):
-        parts.append(f"\n; ==== {year}年{month}月 ====\n")
-        parts += ["\n" + render(txn, width) for txn in by_month[month]]
-        first = Date(*next_month(year, month), 1)
-        parts.append(f"\n; {month}月末余额 (month-end balances, asserted on {first})\n")
-        for account, amount in book.month_ends[year, month]:
-            label = pad(account, width - 17)
-            parts.append(f"{first} balance {label}  {pad(money(amount), 16, right=True)}\n")
-    return "".join(parts)
-
-
 def accounts_text(book: Book) -> str:
     """``open`` directives of the sub-accounts in use, in code order."""
     accounts = book.accounts
@@ -1874,7 +1906,8 @@ def accounts_text(book: Book) -> str:
 
 
 def declarations_text(village: Village) -> str:
-    """The secretary, the projects with funding and decision steps, the fund claims."""
+    """The secretary, the projects with funding and decision steps (the fund claims come
+    from the register)."""
     s = village.secretary
     lines = [
         f"; 主导产业 (the village's industry): {village.industry}",
@@ -1905,46 +1938,511 @@ def declarations_text(village: Village) -> str:
             f"{date} custom {quote('project-step')} {quote(p.id)} {quote(step)}"
             for step, date in dated
         ]
-    lines += ["", "; 帮扶资金: 协调 (pledged) 与 声称到位 (claimed landed)"]
-    for c in village.claims:
-        lines.append(
-            f"{c.date} custom {quote('fund-' + c.kind)} {quote(c.unit)} {quote(c.fund)} "
-            f"{money(c.amount)}"
-        )
-        lines.append(f"  secretary: {quote(s.name)}")
-        if c.project:
-            lines.append(f"  project: {quote(c.project)}")
+    lines += [
+        "",
+        "; 帮扶资金的协调与到位声明由帮扶资金台账导入 (fund claims: imported from the register)",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def rules_text(village: Village) -> str:
+    """``import-rules.csv``: how the village classifies bank statement rows."""
+    lines = ["对方户名,摘要,方向,科目", *(",".join(rule) for rule in village.rules)]
     return "\n".join(lines) + "\n"
 
 
 def write_village(ledgers: Path, book: Book) -> Path:
-    """Create the village ledger and write its accounts, declarations and journals."""
+    """Create the village ledger: its sub-accounts, declarations and rules."""
     village = book.village
     folder = new_village(ledgers, f"{TOWNSHIP}/{village.name}", START)
-    width = max(display_width(a) for t in book.entries for a, _ in t.postings)
     with (folder / "accounts.beancount").open("a", encoding="utf-8") as handle:
         handle.write(accounts_text(book))
     with (folder / "projects.beancount").open("a", encoding="utf-8") as handle:
         handle.write(declarations_text(village))
-    for year in range(START.year, END.year + 1):
-        (folder / "journal" / f"{year}.beancount").write_text(
-            journal_text(book, year, width), "utf-8"
-        )
+    if village.rules:
+        (folder / RULES_FILE).write_text(rules_text(village), "utf-8")
     return folder
 
 
-def generate(out: Path, seed: int = DEFAULT_SEED) -> list[Book]:
-    """Write the demo township under ``out`` (replacing ``out/青石镇``); the books written.
+# --- the spreadsheets -----------------------------------------------------------------
 
-    Every village is replayed before anything is deleted, so a profile the book refuses
-    leaves the existing township as it was.
+#: The times stamped inside every workbook: the same cells give byte-identical files.
+WORKBOOK_TIME = datetime.datetime(2026, 1, 1)
+ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+MONEY_FORMAT = "#,##0.00"
+#: The kind of paper a journal row goes in (银行存款日记账 or 现金日记账, by its account).
+JOURNAL = "日记账"
+
+JOURNAL_HEADER = [
+    "日期", "凭证号", "摘要", "对方科目", "借方金额", "贷方金额", "余额", "项目编号", "对方单位",
+]  # fmt: skip
+JOURNAL_WIDTHS = (11, 8, 36, 30, 14, 14, 14, 10, 24)
+VOUCHER_HEADER = [
+    "日期", "凭证字号", "摘要", "科目编码", "科目名称", "借方金额", "贷方金额", "项目编号",
+]  # fmt: skip
+VOUCHER_WIDTHS = (11, 9, 40, 10, 30, 14, 14, 10)
+STATEMENT_HEADER = [
+    "交易日期", "摘要", "对方户名", "借方发生额", "贷方发生额", "余额", "流水号", "项目编号",
+]  # fmt: skip
+STATEMENT_WIDTHS = (11, 30, 24, 14, 14, 14, 16, 10)
+REGISTER_HEADER = [
+    "序号", "村", "第一书记", "派出单位", "资金名称", "协调金额", "协调日期", "实际到账金额",
+    "到账日期", "项目编号",
+]  # fmt: skip
+REGISTER_WIDTHS = (6, 8, 10, 16, 14, 10, 11, 12, 11, 10)
+#: 科目余额表 as accounting software exports it: 期末余额 merged over its 借方 and 贷方 (rows 3-4).
+TRIAL_BALANCE_HEADER = [["科目编码", "科目名称", "期末余额", None], [None, None, "借方", "贷方"]]
+TRIAL_BALANCE_MERGED = ("A3:A4", "B3:B4", "C3:D3")
+TRIAL_BALANCE_WIDTHS = (10, 20, 16, 16)
+#: The 2023 year-end trial balance the books open from (in the 2004 chart).
+TRIAL_BALANCE_NAME = f"{START.year - 1}-12-{TRIAL_BALANCE}.xlsx"
+PLAN_HEADER = ["分配项目", "名称", "股数", "金额"]
+PLAN_WIDTHS = (16, 14, 8, 14)
+NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass
+class Paper:
+    """One spreadsheet: where it goes under ``examples/``, and its sheets' rows."""
+
+    name: str  # file name, e.g. "2024-01-银行存款日记账.xlsx"
+    sheets: dict[str, list[list]]
+    widths: tuple[int, ...]
+    account: str | None = None  # ``--account`` its import needs (a cash sub-account)
+    merged: tuple[str, ...] = ()  # merged cells of each sheet, e.g. a two-row header
+
+
+@dataclass(frozen=True)
+class Line:
+    """A movement of a bank or cash account: a row of its journal or statement."""
+
+    txn: Txn
+    amount: Decimal  # into the account (+) or out of it (−)
+    counter: str
+    balance: Decimal  # after the row
+
+
+def paper_of(book: Book, txn: Txn) -> str | None:
+    """The spreadsheet a transaction is written in; ``None`` for the opening and year end.
+
+    Money moving through a bank or cash account is a journal row (a statement row for the
+    sample statement); everything else, and the sample voucher list, is a voucher.
+    """
+    if txn.tags:
+        return None
+    if txn.sample == VOUCHERS or not any(a in book.money for a, _ in txn.postings):
+        return VOUCHERS
+    if len(txn.postings) != 2:
+        raise ValueError(
+            f"{book.village.name}: {txn.date} {txn.narration}: 日记账一行只有一个对方科目"
+        )
+    return STATEMENT if txn.sample == STATEMENT else JOURNAL
+
+
+def number_vouchers(book: Book) -> None:
+    """凭证号 记-001, 记-002 … in date order, starting again each month."""
+    count: dict[tuple[int, int], int] = defaultdict(int)
+    for txn in book.entries:
+        if not txn.tags:
+            count[txn.date.year, txn.date.month] += 1
+            txn.voucher = f"记-{count[txn.date.year, txn.date.month]:03d}"
+
+
+def movements(book: Book) -> dict[str, list[Line]]:
+    """The rows of each bank and cash account's journals and statements, balances running."""
+    balance: dict[str, Decimal] = defaultdict(Decimal)
+    lines: dict[str, list[Line]] = defaultdict(list)
+    for txn in book.entries:
+        paper = paper_of(book, txn)
+        for account, amount in txn.postings:
+            if account in book.money:
+                balance[account] += amount
+                if paper in (JOURNAL, STATEMENT):
+                    counter = next(a for a, _ in txn.postings if a != account)
+                    lines[account].append(Line(txn, amount, counter, balance[account]))
+    return lines
+
+
+def papers(book: Book) -> dict[int, list[Paper]]:
+    """The village's spreadsheets by year, month by month: the journal (or statement) of
+    each bank and cash account that moved, then the voucher list."""
+    number_vouchers(book)
+    lines = movements(book)
+    found: dict[int, list[Paper]] = defaultdict(list)
+    for year, month in months(START, END):
+        for account in book.money:
+            this_year = [
+                m for m in lines[account] if m.txn.date.year == year and m.txn.date.month <= month
+            ]
+            rows = [m for m in this_year if m.txn.date.month == month]
+            if rows and rows[0].txn.sample == STATEMENT:
+                found[year].append(statement_paper(book, account, rows))
+            elif rows:
+                found[year].append(journal_paper(book, account, rows, this_year))
+        vouchers = [
+            t
+            for t in book.entries
+            if (t.date.year, t.date.month) == (year, month) and paper_of(book, t) == VOUCHERS
+        ]
+        if vouchers:
+            found[year].append(voucher_paper(book, vouchers))
+    return found
+
+
+def organisation(village: Village) -> str:
+    return f"{village.name}股份经济合作社"
+
+
+def bank_of(book: Book, account: str) -> Bank | None:
+    return next((b for b in book.village.banks if book.account(b.path) == account), None)
+
+
+def paper_name(book: Book, date: Date, kind: str, account: str | None = None) -> str:
+    """``2024-01-银行存款日记账.xlsx``; with two bank accounts the bank's name is added."""
+    suffix = ""
+    if account and kind != CASH_JOURNAL and len(book.village.banks) > 1:
+        suffix = "-" + chart.name_path(account).split("-")[-1]
+    return f"{date:%Y-%m}-{kind}{suffix}.xlsx"
+
+
+def in_out(amount: Decimal) -> tuple[Decimal | None, Decimal | None]:
+    """A movement as its 借方 (in) and 贷方 (out) cells."""
+    return (amount, None) if amount > 0 else (None, -amount)
+
+
+def journal_paper(book: Book, account: str, rows: list[Line], this_year: list[Line]) -> Paper:
+    """现金日记账 / 银行存款日记账 of one month, as the shared sample lays it out."""
+    bank = bank_of(book, account)
+    kind = BANK_JOURNAL if bank else CASH_JOURNAL
+    date = rows[0].txn.date
+    note = f"开户行:{BANK_NAME} 账号:{bank.number}" if bank else f"{date.year}年{date.month}月"
+    previous = rows[0].balance - rows[0].amount
+    cells = [
+        [organisation(book.village) + kind],
+        [note, *[None] * 7, "单位:元"],
+        JOURNAL_HEADER,
+        [None, None, "期初余额", None, None, None, previous],
+    ]
+    for line in rows:
+        if line.balance != previous + line.amount:
+            raise ValueError(f"{book.village.name}: {line.txn.date} {account} 日记账余额不连续")
+        txn, previous = line.txn, line.balance
+        cells.append(
+            [
+                txn.date,
+                txn.voucher,
+                txn.narration,
+                chart.name_path(line.counter),
+                *in_out(line.amount),
+                line.balance,
+                txn.links[0] if txn.links else None,
+                txn.payee,
+            ]
+        )
+    for label, lines in (("本月合计", rows), ("本年累计", this_year)):
+        inflow = sum((m.amount for m in lines if m.amount > 0), ZERO)
+        outflow = -sum((m.amount for m in lines if m.amount < 0), ZERO)
+        cells.append([None, None, label, None, inflow, outflow, previous])
+    # A cash journal names no account: the import takes 库存现金 unless given its sub-account.
+    sub_account = bank is None and chart.code_of(account) != "101"
+    name = paper_name(book, date, kind, account)
+    return Paper(name, {f"{date.month}月": cells}, JOURNAL_WIDTHS, account if sub_account else None)
+
+
+def statement_paper(book: Book, account: str, rows: list[Line]) -> Paper:
+    """The bank's 账户交易明细 of one month: the bank's sides, dates and amounts as text, and
+    the 项目编号 column the accountant adds."""
+    bank = bank_of(book, account)
+    assert bank is not None
+    date = rows[0].txn.date
+    text = "{:,.2f}".format
+    cells = [
+        [f"{BANK_TITLE} 账户交易明细"],
+        [f"户名:{organisation(book.village)}", None, f"账号:{bank.number}", None, "币种:人民币"],
+        [f"查询期间:{date:%Y%m}01-{month_end(date.year, date.month):%Y%m%d}"],
+        STATEMENT_HEADER,
+    ]
+    for line in rows:
+        txn = line.txn
+        inflow, outflow = in_out(line.amount)
+        serial = f"{txn.date:%Y%m%d}{txn.voucher[-3:]}"  # 流水号: the day and a number
+        cells.append(
+            [
+                f"{txn.date:%Y%m%d}",
+                txn.narration,
+                txn.payee,
+                text(outflow or ZERO),
+                text(inflow or ZERO),
+                text(line.balance),
+                serial,
+                txn.links[0] if txn.links else None,
+            ]
+        )
+    name = paper_name(book, date, STATEMENT, account)
+    return Paper(name, {"交易明细": cells}, STATEMENT_WIDTHS)
+
+
+def voucher_paper(book: Book, vouchers: list[Txn]) -> Paper:
+    """记账凭证列表 of one month as accounting software exports it: a line per posting."""
+    date = vouchers[0].date
+    cells = [
+        [f"{organisation(book.village)} 记账凭证列表"],
+        [f"期间:{date.year}年{date.month}月"],
+        VOUCHER_HEADER,
+    ]
+    for txn in vouchers:
+        for i, (account, amount) in enumerate(txn.postings):
+            link = txn.links[0] if txn.links and i == 0 else None
+            code, name = chart.code_of(account), chart.name_path(account)
+            cells.append([txn.date, txn.voucher, txn.narration, code, name, *in_out(amount), link])
+    debits = sum((a for t in vouchers for _, a in t.postings if a > 0), ZERO)
+    cells.append([None, None, "合计", None, None, debits, debits, None])
+    return Paper(paper_name(book, date, VOUCHERS), {"凭证列表": cells}, VOUCHER_WIDTHS)
+
+
+def in_wan(amount: Decimal | None) -> Decimal | None:
+    """An amount in 万元, as registers are kept."""
+    return None if amount is None else (amount / 10000).normalize()
+
+
+def register_paper(year: int) -> Paper | None:
+    """帮扶资金台账 of the township for a year: a row per village, unit and fund, in 万元.
+
+    A pledge and its landing share a row when they fall in the same register year (a pledge
+    before the books start is in the first year's register).
+    """
+    rows = []
+    for village in VILLAGES:
+        claims: dict[tuple[str, str], dict[str, Claim]] = defaultdict(dict)
+        for claim in village.claims:
+            claims[claim.unit, claim.fund][claim.kind] = claim
+        for (unit, fund), by_kind in claims.items():
+            pledge, landed = by_kind.get("pledge"), by_kind.get("landed")
+            pledge = pledge if pledge and max(pledge.date.year, START.year) == year else None
+            landed = landed if landed and landed.date.year == year else None
+            either = landed or pledge
+            if either is None:
+                continue
+            rows.append(
+                [
+                    len(rows) + 1,
+                    village.name,
+                    village.secretary.name,
+                    unit,
+                    fund,
+                    in_wan(pledge.amount if pledge else None),
+                    pledge.date if pledge else None,
+                    in_wan(landed.amount if landed else None),
+                    landed.date if landed else None,
+                    either.project,
+                ]
+            )
+    if not rows:
+        return None
+    pledged, landed = (sum((r[i] or 0 for r in rows), Decimal(0)) for i in (5, 7))  # 万元
+    cells = [
+        [f"{TOWNSHIP}驻村第一书记帮扶资金台账({year}年)"],
+        ["单位:万元"],
+        REGISTER_HEADER,
+        *rows,
+        [None, "合计", None, None, None, pledged, None, landed, None, None],
+    ]
+    return Paper(f"{year}-{REGISTER}.xlsx", {f"{year}年": cells}, REGISTER_WIDTHS)
+
+
+def old_standard(code: str) -> chart.StandardAccount:
+    """The 2004 first-level account a 2023 one continues (the same, renamed or recoded)."""
+    return next(old for old in chart.chart("2004").values() if old.code_2023 == code)
+
+
+def trial_balance_paper(book: Book) -> Paper:
+    """科目余额表 at the end of 2023, in the 2004 chart: the opening balances as the old books
+    kept them. A sub-account's code continues its 2004 parent's (应付款 20201 → 2023 21101);
+    a balance of an account the 2023 chart dropped (``chart_2004``) is on its own line."""
+    village = book.village
+    [opening] = [t for t in book.entries if "opening" in t.tags]
+    balances: dict[str, Decimal] = defaultdict(Decimal)
+    names: dict[str, str] = {}
+    for account, amount in opening.postings:
+        for old in village.chart_2004:
+            if book.account(old.account) == account:
+                balances[old.code] += old.amount
+                names[old.code] = chart.chart("2004")[old.code].name
+                amount -= old.amount
+        code = chart.code_of(account)
+        top = old_standard(code[:3])
+        lines = [(top.code, top.name)]
+        if len(code) > 3:
+            lines.append((top.code + code[3:], book.accounts.names[account][1]))
+        for old_code, name in lines:
+            balances[old_code] += amount
+            names[old_code] = name
+    rows = [[c, names[c], *in_out(balances[c])] for c in sorted(balances) if balances[c]]
+    debits, credits = (sum((r[i] or ZERO for r in rows if len(r[0]) == 3), ZERO) for i in (2, 3))
+    cells = [
+        [f"{organisation(village)} {TRIAL_BALANCE}"],
+        [f"{START.year - 1}年12月31日 (2004年村集体经济组织会计制度科目)", None, None, "单位:元"],
+        *TRIAL_BALANCE_HEADER,
+        *rows,
+        ["合计", None, debits, credits],
+    ]
+    sheets = {TRIAL_BALANCE: cells}
+    return Paper(TRIAL_BALANCE_NAME, sheets, TRIAL_BALANCE_WIDTHS, merged=TRIAL_BALANCE_MERGED)
+
+
+def plan_name(year: int) -> str:
+    return f"{year}-{PLAN}.xlsx"
+
+
+def plan_paper(book: Book, year: int) -> Paper:
+    """收益分配方案 the members' meeting approved: 公积公益金, and one share per member,
+    listed by 村民小组."""
+    village = book.village
+    plan = book.distributions[year]
+    per_member = yuan(plan.per_member)
+    groups = [
+        ["成员分配", f"第{NUMERALS[i]}村民小组", size, per_member * size]
+        for i, size in enumerate(village.groups)
+    ]
+    total = plan.reserve + per_member * village.members
+    cells = [
+        [f"{organisation(village)}{year}年度{PLAN}"],
+        [f"成员代表大会决议: {year}年12月26日", None, None, "单位:元"],
+        PLAN_HEADER,
+        ["提取公积公益金", None, None, plan.reserve],
+        ["每股金额", None, None, per_member],
+        *groups,
+        ["合计", None, village.members, total],
+    ]
+    return Paper(plan_name(year), {"分配方案": cells}, PLAN_WIDTHS)
+
+
+def save_workbook(path: Path, paper: Paper) -> Path:
+    """Write the paper as .xlsx; fixed times inside make its bytes depend on its cells only."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in paper.sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = MONEY_FORMAT
+        for column, width in enumerate(paper.widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        for cells in paper.merged:
+            sheet.merge_cells(cells)
+    workbook.properties.created = workbook.properties.modified = WORKBOOK_TIME
+    workbook.properties.creator = "cunzhang demo"
+    buffer = io.BytesIO()  # openpyxl's ExcelWriter: its workbook.save would stamp the time
+    ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, ZIP_TIME)
+            target.writestr(member, source.read(info), zipfile.ZIP_DEFLATED)
+    return path
+
+
+# --- building the books by importing the spreadsheets ----------------------------------
+
+
+def import_papers(folder: Path, shelf: Path, batch: list[Paper]) -> None:
+    """``cunzhang import`` the papers into a village (or township): those needing an
+    ``--account`` separately. Anything left to classify by hand is an error in the demo."""
+    by_account: dict[str | None, list[Path]] = defaultdict(list)
+    for paper in batch:
+        by_account[paper.account].append(shelf / paper.name)
+    for account, files in by_account.items():
+        report = import_files(folder, files, account=account)
+        if report.flagged:
+            unclassified = [f"{f.file.name}: {e.date} {e.narration}" for f, e in report.flagged]
+            raise ValueError(f"{folder.name}: 待分类 {unclassified}")
+
+
+def open_from_trial_balance(folder: Path, path: Path, book: Book) -> None:
+    """开账 as ``cunzhang open-books --chart 2004`` does. A trial balance with lines the chart
+    cannot carry alone is refused, the command writing the mapping file beside it; the
+    accountant answers the file (here: from the profile's ``chart_2004``) and opens again."""
+    try:
+        open_books(folder, path, START, "2004")
+    except ImportRefused:
+        mapping = mapping_path(path)
+        if not book.village.chart_2004 or not mapping.is_file():
+            raise
+        answer_mapping(mapping, book)
+        open_books(folder, path, START, "2004")
+
+
+def answer_mapping(path: Path, book: Book) -> None:
+    """Fill in the mapping file: each asked 2004 line's 2023 account, and why."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = [{MAPPING_COLUMNS[k]: v for k, v in row.items()} for row in csv.DictReader(handle)]
+    for row in rows:
+        old = next(o for o in book.village.chart_2004 if o.code == row["code"])
+        account = book.account(old.account)
+        sub_name = book.accounts.names[account][1] if account.count(":") > 1 else ""
+        row.update(new_code=chart.code_of(account)[:3], sub_name=sub_name, note=old.note)
+    path.write_text(mapping_text(rows), "utf-8")
+
+
+def reconcile_months(folder: Path, shelf: Path, book: Book, year: int) -> None:
+    """``cunzhang reconcile`` the year's months the village reconciles with its statement."""
+    for month in book.village.reconciled:
+        if month.startswith(f"{year}-"):
+            statement = shelf / f"{month}-{STATEMENT}.xlsx"
+            result, account, _ = reconcile_month(folder, month, statement)
+            if not result.reconciled:
+                raise ValueError(f"{folder.name} {month} {account}: 未对平 {result}")
+
+
+def close_the_year(folder: Path, shelf: Path, book: Book, year: int) -> None:
+    """``cunzhang close-year``, then ``cunzhang distribute`` with the year's plan."""
+    close_books(folder, year)
+    if year in book.distributions:
+        distribute_plan(folder, year, shelf / plan_name(year))
+
+
+def generate(out: Path, seed: int = DEFAULT_SEED, examples: Path = EXAMPLES) -> list[Book]:
+    """Write the demo township under ``out`` and its spreadsheets under ``examples``
+    (replacing ``out/青石镇`` and ``examples/青石镇``); the books written.
+
+    Every village is replayed and its spreadsheets laid out before anything is deleted, so
+    a profile the book refuses leaves the existing township as it was. Then, as a township
+    accountant would: the villages are set up and opened from their 2023 trial balances;
+    each year the fund register and each village's spreadsheets are imported, a month is
+    reconciled where the village does, and the year is closed and distributed.
     """
     books = [replay(village, seed) for village in VILLAGES]
-    township = out / TOWNSHIP
-    if township.exists():
-        shutil.rmtree(township)
+    by_village = {book.village.name: papers(book) for book in books}
+    year_ends = {
+        book.village.name: [
+            trial_balance_paper(book),
+            *(plan_paper(book, year) for year in sorted(book.distributions)),
+        ]
+        for book in books
+    }
+    township, shelf = out / TOWNSHIP, examples / TOWNSHIP
+    for folder in (township, shelf):
+        if folder.exists():
+            shutil.rmtree(folder)
+    for name, by_year in by_village.items():
+        for paper in [*year_ends[name], *(p for batch in by_year.values() for p in batch)]:
+            save_workbook(shelf / name / paper.name, paper)
+    folders = {book.village.name: write_village(out, book) for book in books}
     for book in books:
-        write_village(out, book)
+        name = book.village.name
+        open_from_trial_balance(folders[name], shelf / name / TRIAL_BALANCE_NAME, book)
+    for year in range(START.year, END.year + 1):
+        register = register_paper(year)
+        if register is not None:
+            save_workbook(shelf / register.name, register)
+            import_papers(township, shelf, [register])
+        for book in books:
+            name = book.village.name
+            import_papers(folders[name], shelf / name, by_village[name][year])
+            reconcile_months(folders[name], shelf / name, book, year)
+            close_the_year(folders[name], shelf / name, book, year)
     return books
 
 
@@ -1983,11 +2481,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--out", type=Path, default=EMBEDDED_LEDGERS, help="账套根目录 ledgers folder"
     )
+    parser.add_argument(
+        "--examples", type=Path, default=EXAMPLES, help="表格示例目录 spreadsheets folder"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子 random seed")
     args = parser.parse_args(argv)
-    for book in generate(args.out, args.seed):
+    for book in generate(args.out, args.seed, args.examples):
         print("\n".join(summary(book)))
-    print(f"已生成 written: {args.out / TOWNSHIP}")
+    print(f"已生成 written: {args.examples / TOWNSHIP}, {args.out / TOWNSHIP}")
 
 
 if __name__ == "__main__":
