@@ -8,10 +8,15 @@ from pathlib import Path
 import click
 
 from projects import layout
+from projects.engine import map_villages
 from projects.ledger import format_error, load
+from scripts import books
 from scripts import village as village_mod
 from scripts.context import Context
+from scripts.county import county
 from scripts.disclose import disclose
+from scripts.engines import engine_options
+from scripts.export import export
 from scripts.importing import import_command
 from scripts.report import report
 from scripts.users import user
@@ -55,22 +60,32 @@ def village_new(obj: Context, target: str, start: datetime.datetime | None) -> N
     click.echo(f"已新建村账套 created: {folder / layout.MAIN}")
 
 
+def village_errors(folder: Path) -> tuple[list, int]:
+    """One village's errors and number of entries (run by the engine, maybe on a worker)."""
+    loaded = load(folder)
+    return loaded.errors, len(loaded.entries)
+
+
 @main.command()
 @click.argument("path", required=False)
+@engine_options
 @click.pass_obj
-def check(obj: Context, path: str | None) -> None:
+def check(
+    obj: Context, path: str | None, engine: str, scheduler: str | None, jobs: int | None
+) -> None:
     """检查账套 (Beancount + 本项目规则): check one village or a township."""
+    folders = obj.villages(path)
+    results = map_villages(village_errors, folders, engine=engine, scheduler=scheduler, jobs=jobs)
     failed = 0
-    for folder in obj.villages(path):
-        loaded = load(folder)
-        for error in loaded.errors:
+    for folder, (errors, entries) in zip(folders, results, strict=True):
+        for error in errors:
             click.echo(format_error(error))
         label = layout.village_label(folder)
-        if loaded.errors:
+        if errors:
             failed += 1
-            click.echo(f"✗ {label}: {len(loaded.errors)} 个错误 errors", err=True)
+            click.echo(f"✗ {label}: {len(errors)} 个错误 errors", err=True)
         else:
-            click.echo(f"✓ {label}: 无错误 clean ({len(loaded.entries)} 条记录 entries)", err=True)
+            click.echo(f"✓ {label}: 无错误 clean ({entries} 条记录 entries)", err=True)
     if failed:
         raise SystemExit(1)
 
@@ -111,3 +126,9 @@ main.add_command(report)
 main.add_command(disclose)
 main.add_command(user)
 main.add_command(import_command)
+main.add_command(export)
+main.add_command(books.open_books_command)
+main.add_command(books.reconcile_command)
+main.add_command(books.close_year_command)
+main.add_command(books.distribute_command)
+main.add_command(county)
