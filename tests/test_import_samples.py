@@ -10,8 +10,9 @@ from pathlib import Path
 from beancount.core import data
 
 from importers.accounts import PENDING
-from importers.run import import_files, load_ledger
+from importers.run import import_files
 from projects import chart
+from projects.ledger import read
 from tests.conftest import run_cli
 from tests.importkit import BANK, SAMPLES, declare_project, sample, village
 
@@ -23,7 +24,7 @@ REGISTER = "青石镇_2024_帮扶资金台账.xlsx"
 
 
 def imported(folder: Path) -> list:
-    entries, errors, _ = load_ledger(folder / "main.beancount")
+    entries, errors, _ = read(folder / "main.beancount")
     assert errors == [], [e.message for e in errors]
     return [e for e in entries if "import_key" in e.meta]
 
@@ -176,7 +177,7 @@ def test_register_into_the_township(ledgers):
     # the projects model reads them as claims
     from projects import model
 
-    entries, _, _ = load_ledger(folders[0] / "main.beancount")
+    entries, _, _ = read(folders[0] / "main.beancount")
     kinds = sorted((c.kind, c.amount) for c in model.read(entries).claims)
     assert kinds == [
         ("landed", Decimal("300000.00")),
