@@ -53,13 +53,13 @@ def village(ledgers: Path, name: str = "青石镇/东山村", opening: str = "10
         handle.write(
             f'\n2024-01-01 open {BANK} CNY\n  code: "10201"\n  name: "青石农商行"\n'
             '  account_number: "6230****0001"\n'
-            '2024-01-01 open Equity:322-收益分配:32201-未分配收益 CNY\n  code: "32201"\n'
+            '2024-01-01 open Equity:322-收益分配:32202-未分配收益 CNY\n  code: "32202"\n'
             '  name: "未分配收益"\n'
         )
     with (folder / "journal" / "2024.beancount").open("a", encoding="utf-8") as handle:
         handle.write(
             f'\n2024-01-01 * "期初余额" #opening\n  {BANK}  {opening} CNY\n'
-            "  Equity:322-收益分配:32201-未分配收益\n"
+            "  Equity:322-收益分配:32202-未分配收益\n"
         )
     return folder
 

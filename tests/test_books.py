@@ -537,9 +537,12 @@ def test_close_year_refuses_an_unclosed_earlier_year(ledgers, year):
 
 
 def test_a_village_numbering_undistributed_earnings_32201(ledgers, tmp_path):
-    """README's style (32201 未分配收益): 各项分配 takes the next code, and the statement
+    """A village that numbers 未分配收益 32201: 各项分配 takes the next code, and the statement
     still names each share."""
-    folder = bank_village(ledgers, TARGET)  # bank 1,000.00 against 32201-未分配收益
+    folder = bank_village(ledgers, TARGET)  # bank 1,000.00 against 未分配收益, renumbered:
+    for ledger in folder.rglob("*.beancount"):
+        text = ledger.read_text("utf-8").replace("32202", "32201")
+        ledger.write_text(text, "utf-8")
     add_journal(folder, f'2024-05-10 * "香菇销售"\n  {BANK}  500.00 CNY\n  Income:501-经营收入\n')
     close_books(folder, 2024)
     path = plan(

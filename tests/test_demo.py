@@ -407,7 +407,7 @@ def test_the_readme_walk_through_with_the_example_files(tmp_path: Path) -> None:
     with (folder / "journal" / "2024.beancount").open("a", encoding="utf-8") as handle:
         handle.write(
             '\n2024-01-01 * "期初余额" #opening\n  Assets:101-库存现金  1260.00 CNY\n'
-            "  Equity:322-收益分配:32201-未分配收益\n"
+            "  Equity:322-收益分配:32202-未分配收益\n"
         )
     with (folder / "projects.beancount").open("a", encoding="utf-8") as handle:
         handle.write(
