@@ -209,6 +209,11 @@ class CollectiveIncome(page.Page):
         ]
 
 
+def quarter_of(day: datetime.date) -> disclosure.Period:
+    """The quarter ``day`` falls in, the period a disclosure preview opens on."""
+    return disclosure.parse_period(f"{day.year}Q{(day.month - 1) // 3 + 1}")
+
+
 class DisclosurePreview(page.Page):
     """财务公开: the current period's disclosure, as the notice board will show it."""
 
@@ -223,17 +228,37 @@ class DisclosurePreview(page.Page):
         last = page.last_date(self.ledger) or datetime.date.today()
         if self.year is not None:
             last = min(last, datetime.date(self.year, 12, 31))
-        return disclosure.parse_period(f"{last.year}Q{(last.month - 1) // 3 + 1}")
+        return quarter_of(last)
 
-    def current(self) -> disclosure.Disclosure:
-        """The disclosure of the period shown."""
-        period = self.period()
-        return self.cached(
-            ("disclosure", period.code),
+    def after_load_file(self) -> None:
+        """The tables, and the latest quarter's disclosure and its HTML: the period the page
+        opens on costs no request (others are computed when asked for)."""
+        super().after_load_file()
+        last = page.last_date(self.ledger)
+        if last is not None:
+            self.notice_board(quarter_of(last), None)
+
+    def disclosure_of(self, period: disclosure.Period, year: int | None) -> disclosure.Disclosure:
+        """The disclosure of ``period``, once per load (and selected year)."""
+        return page.computed(
+            self.ledger,
+            (self.name, "disclosure", period.code, year),
             lambda: disclosure.compute(
                 self.books, period, township=self.township, errors=self.ledger.errors
             ),
         )
+
+    def notice_board(self, period: disclosure.Period, year: int | None) -> bytes:
+        """The notice-board HTML of ``period``, rendered once per load (and selected year)."""
+        return page.computed(
+            self.ledger,
+            (self.name, "html", period.code, year),
+            lambda: render_html(self.disclosure_of(period, year)).encode("utf-8"),
+        )
+
+    def current(self) -> disclosure.Disclosure:
+        """The disclosure of the period shown."""
+        return self.disclosure_of(self.period(), self.year)
 
     def download_url(self, endpoint: str, **params: str) -> str:
         """The URL of one of this page's endpoints for the period shown."""
@@ -248,7 +273,7 @@ class DisclosurePreview(page.Page):
         """The disclosure's notice-board HTML (``?download=1`` to save it), rendered once
         per load and period: the preview frame asks for it on every visit."""
         d = self.current()
-        content = self.cached(("html", d.period.code), lambda: render_html(d).encode("utf-8"))
+        content = self.notice_board(d.period, self.year)
         return send_file(
             io.BytesIO(content),
             mimetype="text/html",
