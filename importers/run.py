@@ -299,7 +299,8 @@ def extract(
 def dispatch(
     workbook: Workbook, entries: data.Entries, targets: list[Path], report: ImportReport
 ) -> dict[Path, list]:
-    """Register declarations by village folder; rows naming no village of the township refused."""
+    """Register declarations by village folder. Into one village, the other villages' rows
+    are only counted; into a township, a row naming a village it has no ledger for is refused."""
     by_name = {squeeze(t.name): t for t in targets}
     township = targets[0].parent
     parts: dict[Path, list] = defaultdict(list)
@@ -308,7 +309,7 @@ def dispatch(
         name = entry.meta[VILLAGE_KEY]
         if name in by_name:
             parts[by_name[name]].append(entry)
-        elif layout.is_village(township / name):
+        elif len(targets) == 1 or layout.is_village(township / name):
             report.other_villages += 1
         else:
             problems.append(

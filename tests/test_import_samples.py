@@ -14,7 +14,7 @@ from importers.run import import_files
 from projects import chart
 from projects.ledger import read
 from tests.conftest import run_cli
-from tests.importkit import BANK, SAMPLES, declare_project, sample, village
+from tests.importkit import BANK, SAMPLES, declare_project, sample, snapshot, village
 
 EXPECTED = json.loads(sample("expected.json").read_text("utf-8"))
 JOURNAL = "东山村_2024Q1_银行存款日记账.xlsx"
@@ -193,6 +193,25 @@ def test_register_into_one_village_counts_the_others(ledgers):
     assert result.exit_code == 0
     assert "新增 (added) 2 条" in result.stdout
     assert "其他村的声明 7 条未导入" in result.stdout
+
+
+def test_register_into_the_only_village_of_a_township(ledgers):
+    folder = village(ledgers, "青石镇/西河村")
+    result = run_cli("import", "青石镇/西河村", str(sample(REGISTER)), ledgers=ledgers)
+    assert result.exit_code == 0, result.stderr
+    assert "新增 (added) 2 条" in result.stdout
+    assert "其他村的声明 7 条未导入" in result.stdout
+    claims = [e for e in imported(folder) if isinstance(e, data.Custom)]
+    assert len(claims) == 2 and all(e.type.startswith("fund-") for e in claims)
+
+
+def test_register_into_a_township_missing_a_village_is_refused(ledgers):
+    folders = [village(ledgers, f"青石镇/{name}") for name in ["东山村", "西河村", "南岭村"]]
+    before = [snapshot(folder) for folder in folders]
+    result = run_cli("import", "青石镇", str(sample(REGISTER)), ledgers=ledgers)
+    assert result.exit_code == 1
+    assert "村 “北坡村” 在 青石镇 下没有账套" in result.stderr
+    assert [snapshot(folder) for folder in folders] == before
 
 
 def test_samples_folder_is_where_the_tests_expect_it():
