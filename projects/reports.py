@@ -201,25 +201,20 @@ def match_claims(village: Books, until: datetime.date | None = None) -> list[Fin
     ledger's ``claim_window_days`` of the claimed date; each receipt matches one claim.
     """
     window = datetime.timedelta(days=village.options.claim_window_days)
-    open_receipts = receipts(village, until)
+    found = [(r, books.money_in(r)) for r in receipts(village, until)]
+    unmatched: dict[tuple[str, Decimal], list[int]] = defaultdict(list)  # by payer and amount
+    for index, (receipt, amount) in enumerate(found):
+        unmatched[(receipt.meta["funder"], amount)].append(index)
     units = village.declarations.units | {c.unit for c in village.declarations.claims}
     findings = []
     landed = [c for c in village.declarations.claims if c.kind == "landed"]
     for claim in sorted(landed, key=lambda c: c.date):
         if until and claim.date > until:
             continue
-        match = next(
-            (
-                r
-                for r in open_receipts
-                if r.meta["funder"] == claim.unit
-                and books.money_in(r) == claim.amount
-                and abs(r.date - claim.date) <= window
-            ),
-            None,
-        )
+        candidates = unmatched[(claim.unit, claim.amount)]
+        match = next((i for i in candidates if abs(found[i][0].date - claim.date) <= window), None)
         if match is not None:
-            open_receipts.remove(match)
+            candidates.remove(match)
             continue
         findings.append(
             Finding(
@@ -232,9 +227,9 @@ def match_claims(village: Books, until: datetime.date | None = None) -> list[Fin
                 claim.meta,
             )
         )
-    for receipt in open_receipts:
+    still_open = sorted(i for indices in unmatched.values() for i in indices)
+    for receipt, amount in (found[i] for i in still_open):
         if receipt.meta["funder"] in units:
-            amount = books.money_in(receipt)
             findings.append(
                 Finding(
                     "undeclared",
