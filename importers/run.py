@@ -49,6 +49,7 @@ from importers.sheet import (
     squeeze,
 )
 from projects import layout
+from projects.files import mode_of, replace
 from projects.ledger import read, where
 
 ACCOUNTS = "accounts.beancount"
@@ -572,31 +573,3 @@ def settle(moves: dict[Path, Path], archives: dict[Path, Path]) -> None:
             os.fchmod(handle.fileno(), mode_of(path))
             os.fsync(handle.fileno())
         os.replace(staged, path)
-
-
-def mode_of(path: Path) -> int:
-    """The permissions of ``path``, or those a new file gets."""
-    return path.stat().st_mode & 0o7777 if path.exists() else default_mode()
-
-
-def default_mode() -> int:
-    """The mode a new file gets under the current umask (``0o644`` under ``022``)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def replace(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` atomically, keeping its permissions (new files: umask)."""
-    descriptor, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(descriptor, mode_of(path))
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise

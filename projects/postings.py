@@ -19,7 +19,7 @@ its village. Year-end entries are kept, with their tags (``closing``, ``distribu
 ``opening``), so an analyst can leave them out.
 
 ``export_village`` is the per-village function of ``cunzhang export`` (run by
-``projects.engine``, so by a dask worker too): it writes atomically (``importers.run.replace``:
+``projects.engine``, so by a dask worker too): it writes atomically (``projects.files.replace``:
 a temporary file beside it, then a rename) and writes nothing for a village with ledger
 errors.
 """
@@ -37,10 +37,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from beancount.core import data
 
-from importers.run import replace
 from projects import layout
 from projects.books import project_ids
 from projects.chart import split_component
+from projects.files import replace
 from projects.ledger import load
 
 CENT = Decimal("0.01")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from projects import layout
 from projects.engine import map_villages
+from projects.files import replace
 from projects.ledger import load
 from projects.reports import REPORTS, Books
 
@@ -58,9 +58,7 @@ def village_report(folder: Path, report: str, year: int | None, code: str) -> li
         raise LedgerErrors(folder, len(loaded.errors))
     rows = REPORTS[report](Books.of(folder.name, loaded.entries), year)
     cached.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("wb", dir=cached.parent, delete=False) as handle:
-        pickle.dump(rows, handle)
-    os.replace(handle.name, cached)
+    replace(cached, pickle.dumps(rows))
     return rows
 
 

@@ -14,16 +14,15 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from projects import layout
+from projects.files import replace
 from scripts.village import VillageError, check_name
 
 #: scrypt cost: 2**14 iterations, 16 MB, about 50 ms a check.
@@ -88,12 +87,8 @@ def write_users(path: Path, users: dict[str, User]) -> None:
         }
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".users-")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(document, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    os.chmod(temporary, 0o600)
-    os.replace(temporary, path)
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    replace(path, text.encode("utf-8"), mode=0o600)
 
 
 def check_grant(grant: str) -> str:
