@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from projects import disclosure as model
+from projects.text import formula_like
 
 #: The watermark of a sheet published with unresolved problems (``--force``).
 WATERMARK = "未审核"
@@ -59,8 +60,6 @@ def render_json(d: model.Disclosure) -> str:
     return json.dumps({**d.to_json(), "reviewed": not d.blockers}, ensure_ascii=False, indent=2)
 
 
-#: Text that a spreadsheet would read as a formula (OWASP CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 THIN = Side(style="thin", color="444444")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 MONEY_FORMAT = "#,##0.00"
@@ -76,7 +75,7 @@ def put(ws: Worksheet, row: int, column: int, value: object, bold: bool = False)
         cell.font = Font(bold=True)
     if isinstance(value, Decimal):
         cell.number_format = MONEY_FORMAT
-    elif isinstance(value, str) and value.startswith(FORMULA_START):
+    elif isinstance(value, str) and formula_like(value):
         cell.data_type = "s"
         cell.quotePrefix = True
 

@@ -1,4 +1,5 @@
-"""Text that lines up in a terminal: a Chinese character takes two columns."""
+"""Text for people: lined up in a terminal (a Chinese character takes two columns), and
+safe in a spreadsheet (text that would run as a formula is recognised)."""
 
 from __future__ import annotations
 
@@ -14,3 +15,14 @@ def pad(text: str, width: int, right: bool = False) -> str:
     """The text padded with spaces to ``width`` display columns."""
     fill = " " * max(0, width - display_width(text))
     return fill + text if right else text + fill
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP, CSV injection): ``=``, ``+``,
+#: ``-``, ``@``, tab and carriage return.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could run the text as a formula: it starts with one of
+    ``FORMULA_START``, also after leading whitespace (some importers trim cells first)."""
+    return text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START)

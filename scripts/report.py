@@ -11,7 +11,7 @@ import click
 
 from projects import township
 from projects.reports import BAND_NAMES, COLUMNS, Column
-from projects.text import display_width, pad
+from projects.text import display_width, formula_like, pad
 from scripts.context import Context
 from scripts.engines import engine_options
 
@@ -73,12 +73,24 @@ def render_table(rows: list[dict], columns: list[Column]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def csv_cell(value: object, column: Column) -> str:
+    """A value as a CSV cell: a text that a spreadsheet would run as a formula
+    (``=HYPERLINK(...)``, see ``formula_like``) gets a leading ``'`` (OWASP); numbers stay
+    numbers (``-1,234.50``, ``-12.5%``, ``2024``); empty for no value."""
+    if value is None:
+        return ""
+    text = cell(value, column)
+    number = column.kind != "text" or isinstance(value, int | Decimal)
+    return text if number or not formula_like(text) else "'" + text
+
+
 def render_csv(rows: list[dict], columns: list[Column]) -> str:
+    """The rows as CSV with Chinese headers, formula-like text neutralised (``csv_cell``)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([c.header for c in columns])
     for row in rows:
-        writer.writerow(["" if row.get(c.key) is None else cell(row[c.key], c) for c in columns])
+        writer.writerow([csv_cell(row.get(c.key), c) for c in columns])
     return out.getvalue()
 
 
