@@ -4,18 +4,25 @@
 
 1. every file is opened and recognised by content; any problem refuses the whole import;
 2. the villages are locked (``flock`` on each village folder's own descriptor, so concurrent
-   imports wait for each other and no lock file is left behind);
+   imports wait for each other and no lock file is left behind), and a write a crash
+   interrupted there is finished or undone (:func:`projects.files.recover`);
 3. each file is extracted against its village's ledger by the beangulp importer of its
    kind, and entries whose content key the ledger already holds are skipped;
 4. the new text is rendered (one journal file per year, new accounts in
    ``accounts.beancount``, declarations in ``projects.beancount``) and the source file is
-   archived under ``documents/<account>/<date>.<sha256>.<name>``;
-5. a staged copy of each changed ledger (in a hidden temporary folder inside the village) is
-   loaded with Beancount and its plugins: any error the import would add refuses it — the
-   real ledger has not been touched. While Beancount loads, the import holds nothing per row
+   archived under ``documents/<account>/<date>.<sha256>.<name>``. A township's fund register
+   is archived whole at township level (``<乡镇>/documents/…``, outside every village's
+   documents, which is all Fava serves), and into each village only as an extract of that
+   village's rows, at their original sheets and row numbers
+   (:func:`importers.register.village_extract`);
+5. every changed file and archive is staged in a hidden folder inside its village
+   (:class:`projects.files.Commit`), and the staged copy of each changed ledger is loaded
+   with Beancount and its plugins: any error the import would add refuses it — the real
+   ledger has not been touched. While Beancount loads, the import holds nothing per row
    (the workbooks, the entries and the text are let go of), so an import's memory is one
    Beancount load's;
-6. only then each staged file is moved into place atomically (``os.replace``).
+6. only then the staged files are published together, in one commit: killed at any moment,
+   the villages are left as before or as after the import, never in between.
 """
 
 from __future__ import annotations
@@ -26,7 +33,6 @@ import fcntl
 import gc
 import os
 import shutil
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -38,7 +44,7 @@ from beancount.core import data
 from importers import IMPORTERS, RegisterImporter
 from importers.base import Options, SheetImporter, archive_name, import_keys, recognise
 from importers.classify import load_rules
-from importers.register import VILLAGE_KEY
+from importers.register import VILLAGE_KEY, village_extract
 from importers.render import block
 from importers.sheet import (
     ImportRefused,
@@ -49,7 +55,7 @@ from importers.sheet import (
     squeeze,
 )
 from projects import layout
-from projects.files import mode_of, replace
+from projects.files import Commit, recover, write
 from projects.ledger import read, where
 
 ACCOUNTS = "accounts.beancount"
@@ -69,6 +75,7 @@ class FileReport:
     added: list[data.Directive] = field(default_factory=list)
     duplicates: int = 0
     archive: Path | None = None  # relative to the village
+    extract: bytes | None = None  # what is archived, when not the file (a register's rows)
 
     @property
     def flagged(self) -> list[data.Transaction]:
@@ -83,6 +90,7 @@ class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     opened: list[str] = field(default_factory=list)
     other_villages: int = 0  # register declarations of villages not being imported into
+    registers: dict[Path, Path] = field(default_factory=dict)  # township archive → register
     written: list[Path] = field(default_factory=list)
     preview: str = ""  # with --dry-run: the text it would append to each file
     timings: dict[str, float] = field(default_factory=dict)
@@ -134,7 +142,8 @@ def import_files(
             raise ImportRefused([problem])
         workbooks = [open_checked(Path(f)) for f in files]
         kinds = recognise_all(workbooks, targets)
-    with locked(targets):
+    township = targets[0].parent  # a register is archived whole there, under its lock
+    with locked([township, *targets] if RegisterImporter in kinds else targets):
         with timed(report, "load"):
             states = {t: load_state(t, account, create_accounts, chart) for t in targets}
         with timed(report, "extract"):
@@ -142,7 +151,7 @@ def import_files(
             sources = {archive_name(w): w.label for w in workbooks}
             del workbooks  # their rows are extracted: not held while the text is rendered
             forget_workbooks()
-            changes, archives = plan(list(states.values()))
+            changes, archives = plan(list(states.values()), report.registers)
             report.files = [r for s in states.values() for r in s.reports]
             report.opened = [e.account for s in states.values() for e in s.added if is_open(e)]
         if dry_run:
@@ -151,19 +160,19 @@ def import_files(
             )
         if dry_run or not changes:
             return report
-        with contextlib.ExitStack() as stack:
+        written = sorted(changes) + sorted(archives)
+        with Commit(folders_of(written, township)) as commit:
             with timed(report, "write"):
-                copies = stage_all(states.values(), changes, archives, stack)
-                moves = {path: staged_file(path, copies) for path in changes}
-            del changes  # the text is in the staged files: not held while Beancount loads
+                copies = stage_all(states.values(), changes, archives, commit)
+            del changes, archives  # staged: not held while Beancount loads
             with timed(report, "check"):
                 keys = release(states.values(), report)
                 loaded = check(copies, sources)
                 for (state, staged), entries in zip(copies, loaded, strict=True):
-                    recover(state, staged, entries, keys)
+                    relocate(state, staged, entries, keys)
             with timed(report, "write"):
-                settle(moves, archives)
-        report.written = sorted(moves) + sorted(archives)
+                commit.publish()
+        report.written = written
     return report
 
 
@@ -231,13 +240,16 @@ def recognise_all(workbooks: list[Workbook], targets: list[Path]) -> list[type[S
 @contextlib.contextmanager
 def locked(villages: list[Path]) -> Iterator[None]:
     """Exclusive ``flock`` on each village folder (in a fixed order, so two imports never
-    deadlock); the lock is on the folder's own descriptor, leaving no file behind."""
+    deadlock); the lock is on the folder's own descriptor, leaving no file behind. Inside
+    the locks, a write a crash interrupted is first finished or undone
+    (:func:`projects.files.recover`), so the ledger read is never half-written."""
     descriptors = []
     try:
         for folder in sorted(villages):
             descriptor = os.open(folder, os.O_RDONLY)
             descriptors.append(descriptor)
             fcntl.flock(descriptor, fcntl.LOCK_EX)
+        recover(sorted(villages))
         yield
     finally:
         for descriptor in reversed(descriptors):
@@ -289,7 +301,14 @@ def extract(
         importer = importer_class(Options(chart=next(iter(states.values())).options.chart))
         entries = importer.extract(path, [])
         for folder, part in dispatch(workbook, entries, targets, report).items():
-            add(states[folder], importer, workbook, part)
+            file_report = add(states[folder], importer, workbook, part)
+            if file_report.archive is not None:
+                report.registers[folder.parent / file_report.archive] = workbook.path
+                rows = {(e.meta["sheet"], int(e.meta["row"])) for e in part}
+                file_report.extract = village_extract(workbook, rows)
+                if workbook.path.suffix.lower() != ".xlsx":  # the extract is an .xlsx
+                    name = f"{file_report.archive.name}.xlsx"
+                    file_report.archive = file_report.archive.with_name(name)
         return
     state = states[targets[0]]
     importer = importer_class(state.options)
@@ -329,7 +348,7 @@ def dispatch(
 
 def add(
     state: VillageState, importer: SheetImporter, workbook: Workbook, entries: data.Entries
-) -> None:
+) -> FileReport:
     """Keep the entries whose content key is new to the village; count the others."""
     file_report = FileReport(workbook.path, importer.dialect.kind, state.folder)
     for entry in entries:
@@ -347,6 +366,7 @@ def add(
         folder = Path(DOCUMENTS, *importer.account(str(workbook.path)).split(":"))
         file_report.archive = folder / f"{date.isoformat()}.{archive_name(workbook)}"
     state.reports.append(file_report)
+    return file_report
 
 
 def is_open(entry: data.Directive) -> bool:
@@ -360,10 +380,13 @@ def read_text(path: Path) -> str:
     return path.read_text("utf-8") if path.exists() else ""
 
 
-def plan(states: list[VillageState]) -> tuple[dict[Path, str], dict[Path, Path]]:
-    """The new text of each changed file, and each archive's path → its source file."""
+def plan(
+    states: list[VillageState], registers: dict[Path, Path]
+) -> tuple[dict[Path, str], dict[Path, bytes | Path]]:
+    """The new text of each changed file, and each new archive's path → its content (the
+    source file, or a register's village extract); ``registers``: the township archives."""
     changes: dict[Path, str] = {}
-    archives: dict[Path, Path] = {}
+    archives: dict[Path, bytes | Path] = {a: s for a, s in registers.items() if not a.exists()}
     for state in states:
         opens = [e for e in state.added if is_open(e)]
         if opens:
@@ -374,7 +397,7 @@ def plan(states: list[VillageState]) -> tuple[dict[Path, str], dict[Path, Path]]
                 continue
             archive = state.folder / report.archive
             if not archive.exists():
-                archives[archive] = report.file
+                archives[archive] = report.file if report.extract is None else report.extract
             title = f"导入 import: {report.file.name} ({report.kind}, {report.archive.name})"
             add_entries(changes, state.folder, report.added, title, archive)
     return changes, archives
@@ -423,27 +446,52 @@ def journal_header(folder: Path, target: Path) -> str:
 
 
 def check_staged(
-    states, changes: dict[Path, str], archives: dict[Path, Path], workbooks: list[Workbook]
+    states,
+    changes: dict[Path, str],
+    archives: dict[Path, bytes | Path],
+    workbooks: list[Workbook],
 ) -> None:
     """Load a staged copy of every changed ledger; refuse on any error the import adds."""
-    with contextlib.ExitStack() as stack:
-        copies = stage_all(states, changes, archives, stack)
+    with Commit(folders_of([*changes, *archives])) as staging:  # checked, never published
+        copies = stage_all(states, changes, archives, staging)
         check(copies, {archive_name(w): w.label for w in workbooks})
 
 
+def village_of(path: Path) -> Path | None:
+    """The village folder holding ``path``, if any."""
+    return next((parent for parent in path.parents if layout.is_village(parent)), None)
+
+
+def folders_of(paths: list[Path], township: Path | None = None) -> set[Path]:
+    """The folders a commit writes: the village of each path, else (a register's full copy)
+    the township."""
+    folders = {village_of(path) or township for path in paths}
+    if None in folders:
+        raise ValueError(f"not in a village: {sorted(p for p in paths if not village_of(p))}")
+    return folders
+
+
 def stage_all(
-    states, changes: dict[Path, str], archives: dict[Path, Path], stack: contextlib.ExitStack
+    states, changes: dict[Path, str], archives: dict[Path, bytes | Path], commit: Commit
 ) -> list[tuple[VillageState, Path]]:
-    """A staged copy of each changed village, in a hidden temporary folder inside it (so its
-    files can later be moved into place, :func:`settle`), removed when ``stack`` closes."""
+    """Stage every change and archive in ``commit``: for each changed village, a copy of its
+    ledger with the changes, in its staging folder (to be checked, then its changed files
+    published); archives outside the villages (a township's register) as they are."""
     copies = []
+    paths = [*changes, *archives]
     for state in states:
-        if not any(p.is_relative_to(state.folder) for p in [*changes, *archives]):
+        mine = [path for path in paths if path.is_relative_to(state.folder)]
+        if not mine:
             continue
-        tmp = Path(
-            stack.enter_context(tempfile.TemporaryDirectory(prefix=".import-", dir=state.folder))
+        staged = stage(
+            state.folder, commit.staging(state.folder) / state.folder.name, changes, archives
         )
-        copies.append((state, stage(state.folder, tmp / state.folder.name, changes, archives)))
+        for path in mine:
+            commit.add(path, staged / path.relative_to(state.folder))
+        copies.append((state, staged))
+    for archive, content in archives.items():
+        if village_of(archive) is None:
+            commit.put(archive, content)
     return copies
 
 
@@ -469,14 +517,6 @@ def check(
     return loaded
 
 
-def staged_file(path: Path, copies: list[tuple[VillageState, Path]]) -> Path:
-    """Where the staged copy of a changed file is."""
-    for state, staged in copies:
-        if path.is_relative_to(state.folder):
-            return staged / path.relative_to(state.folder)
-    raise ValueError(f"{path} is in no staged village")
-
-
 def release(states, report: ImportReport) -> dict[int, str]:
     """Let go of what the import holds per row before Beancount loads the staged ledger, so
     that memory is one Beancount load's: the ledger as loaded before (its errors are kept) and
@@ -494,7 +534,7 @@ def release(states, report: ImportReport) -> dict[int, str]:
     return keys
 
 
-def recover(
+def relocate(
     state: VillageState, staged: Path, entries: data.Directives, keys: dict[int, str]
 ) -> None:
     """Each file report's entries again, as Beancount loaded them from the staged copy
@@ -511,8 +551,11 @@ def recover(
             entry.meta["filename"] = filenames[staged_name]
 
 
-def stage(folder: Path, staged: Path, changes: dict[Path, str], archives: dict[Path, Path]) -> Path:
-    """A copy of the village's text files with the changes applied; documents as symlinks."""
+def stage(
+    folder: Path, staged: Path, changes: dict[Path, str], archives: dict[Path, bytes | Path]
+) -> Path:
+    """A copy of the village's text files with the changes applied; its documents as
+    symlinks, the new archives as files (to be published)."""
     shutil.copytree(folder, staged, ignore=shutil.ignore_patterns(DOCUMENTS, ".*"))
     for path, text in changes.items():
         if path.is_relative_to(folder):
@@ -520,12 +563,14 @@ def stage(folder: Path, staged: Path, changes: dict[Path, str], archives: dict[P
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, "utf-8")
     documents = folder / DOCUMENTS
-    links = {p: p for p in documents.rglob("*") if p.is_file()} if documents.is_dir() else {}
-    links.update({a: s for a, s in archives.items() if a.is_relative_to(folder)})
-    for path, source in links.items():
-        target = staged / path.relative_to(folder)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.symlink_to(source.resolve())
+    for path in documents.rglob("*") if documents.is_dir() else []:
+        if path.is_file():
+            target = staged / path.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path.resolve())
+    for archive, content in archives.items():
+        if archive.is_relative_to(folder):
+            write(staged / archive.relative_to(folder), content)
     return staged
 
 
@@ -548,28 +593,12 @@ def problem_of(error, text: str, sources: dict[str, str], staged: Path, folder: 
     return Problem(location, "", 0, text)
 
 
-def commit(changes: dict[Path, str], archives: dict[Path, Path]) -> None:
-    """Write every archive and file atomically: a temp file beside it, then ``os.replace``."""
-    write_archives(archives)
-    for path, text in changes.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        replace(path, text.encode("utf-8"))
-
-
-def write_archives(archives: dict[Path, Path]) -> None:
-    """Copy each source file to its archive path, atomically."""
-    for archive, source in archives.items():
-        archive.parent.mkdir(parents=True, exist_ok=True)
-        replace(archive, source.read_bytes())
-
-
-def settle(moves: dict[Path, Path], archives: dict[Path, Path]) -> None:
-    """Write the archives, then move each staged file (on the same file system) into place:
-    flushed to disk, given the permissions of the file it replaces, then ``os.replace``."""
-    write_archives(archives)
-    for path, staged in moves.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with staged.open("rb+") as handle:
-            os.fchmod(handle.fileno(), mode_of(path))
-            os.fsync(handle.fileno())
-        os.replace(staged, path)
+def commit(changes: dict[Path, str], archives: dict[Path, bytes | Path]) -> None:
+    """Write every changed file and archive together, in one :class:`~projects.files.Commit`
+    (the caller holds the villages' locks)."""
+    with Commit(folders_of([*changes, *archives])) as transaction:
+        for path, text in changes.items():
+            transaction.put(path, text.encode("utf-8"))
+        for archive, content in archives.items():
+            transaction.put(archive, content)
+        transaction.publish()

@@ -6,9 +6,12 @@ import datetime
 from pathlib import Path
 
 import click
+from beancount.core import data
+from beancount.loader import LoadError
 
 from projects import layout
 from projects.engine import map_villages
+from projects.files import unfinished
 from projects.ledger import format_error, load
 from scripts import books
 from scripts import village as village_mod
@@ -63,7 +66,16 @@ def village_new(obj: Context, target: str, start: datetime.datetime | None) -> N
 def village_errors(folder: Path) -> tuple[list, int]:
     """One village's errors and number of entries (run by the engine, maybe on a worker)."""
     loaded = load(folder)
-    return loaded.errors, len(loaded.entries)
+    half_written = [
+        LoadError(
+            data.new_metadata(str(staging), 0),
+            "导入写到一半中断, 账套不完整 (an interrupted import is half-published): "
+            "下次导入或写账时自动补完 (the next import or write finishes it)",
+            None,
+        )
+        for staging in unfinished(folder)
+    ]
+    return [*loaded.errors, *half_written], len(loaded.entries)
 
 
 @main.command()
