@@ -40,6 +40,7 @@ from pathlib import Path
 import click
 
 from projects import chart
+from projects.model import DECISION_STEPS, RESULT_STEP
 from scripts.village import JOURNAL_TEMPLATE, VillageError, new_village
 
 Date = datetime.date
@@ -81,7 +82,6 @@ PROJECT_KINDS = ("产业项目", "基础设施", "公益事业")
 #: A village's mean sale in 元: its operating income is about 800 times this, so the
 #: county spreads over the income bands (below 5万, 5万–10万, above 10万).
 SCALES = (40, 55, 75, 95, 120, 160, 220, 300)
-STEPS = ("提议", "商议", "审议", "决议", "乡镇审核", "决议公开")
 
 
 def money(value: Decimal | float | int) -> Decimal:
@@ -380,9 +380,9 @@ class Writer:
             f'{declared} custom "project-funding" "{pid}" "村集体自筹" {own} CNY\n'
             + "".join(
                 f'{project.day(3 * i + 1)} custom "project-step" "{pid}" "{step}"\n'
-                for i, step in enumerate(STEPS)
+                for i, step in enumerate(DECISION_STEPS)
             )
-            + f'{project.day(150)} custom "project-step" "{pid}" "实施结果公开"\n'
+            + f'{project.day(150)} custom "project-step" "{pid}" "{RESULT_STEP}"\n'
             f'{declared} custom "fund-pledge" "{unit}" "帮扶资金" {from_unit} CNY\n'
             f'  secretary: "{who}"\n  project: "{pid}"\n'
             f'{project.day(21)} custom "fund-landed" "{unit}" "帮扶资金" {from_unit} CNY\n'

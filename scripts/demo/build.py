@@ -17,16 +17,15 @@ from importers.sheet import ImportRefused
 from importers.trial_balance import MAPPING_COLUMNS, mapping_path, mapping_text
 from projects import chart
 from projects.layout import EMBEDDED_LEDGERS
+from projects.model import DECISION_STEPS, RESULT_STEP
 from scripts.books import close_books, distribute_plan, open_books, reconcile_month
 from scripts.demo.book import Book, Txn
 from scripts.demo.common import (
     DEFAULT_SEED,
     END,
     EXAMPLES,
-    RESULT_STEP,
     START,
     STATEMENT,
-    STEPS,
     TOWNSHIP,
     ZERO,
 )
@@ -95,7 +94,7 @@ def declarations_text(village: Village) -> str:
             )
             if funder:
                 lines.append(f"  funder: {quote(funder)}")
-        dated = list(zip(STEPS, p.steps, strict=True))
+        dated = list(zip(DECISION_STEPS, p.steps, strict=True))
         if p.result_public:
             dated.append((RESULT_STEP, p.result_public))
         lines += [

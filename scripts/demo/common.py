@@ -56,10 +56,6 @@ REGISTER = "帮扶资金台账"
 TRIAL_BALANCE = "科目余额表"
 PLAN = "收益分配方案"
 
-#: Decision steps before any spending (四议一审两公开), then the result disclosure.
-STEPS = ("提议", "商议", "审议", "决议", "乡镇审核", "决议公开")
-RESULT_STEP = "实施结果公开"
-
 
 def yuan(value: int | str | Decimal) -> Decimal:
     """An amount in 元, to the cent."""

@@ -112,7 +112,7 @@ class Project:
     budget: Decimal
     expected_income: Decimal
     declared: Date
-    steps: tuple[Date, ...]  # dates of STEPS
+    steps: tuple[Date, ...]  # dates of projects.model.DECISION_STEPS
     funding: tuple[tuple[str, Decimal, str | None], ...]  # 来源, 金额, 出资方
     work: str  # where its spending goes: 在建工程-…, 消耗性生物资产-…, 公益支出-…
     receipts: tuple[Receipt, ...] = ()
