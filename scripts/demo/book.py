@@ -8,51 +8,47 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from beancount.core import account as bc_account
+from beancount.core import data
 
+from importers.accounts import AccountBook
 from projects import chart
 from scripts.demo.common import LABOUR, SHARED_CODES, START, WAGES, ZERO, Date, yuan
 from scripts.demo.profile import Village
 
 
 class Accounts:
-    """A village's accounts: name paths become Beancount accounts with codes.
+    """A village's accounts: name paths become Beancount accounts with codes, opened as an
+    import opens them (:class:`importers.accounts.AccountBook`).
 
     A sub-account gets the first free two-digit code under its parent (``50101`` under
-    ``501``, ``3220101`` under ``32201``) unless a sample fixed it.
+    ``501``) unless a sample fixed it; 收益分配's have the standard's (``3220101``).
     """
 
     def __init__(self, fixed: tuple[tuple[str, str], ...]) -> None:
-        self.standard = {chart.clean_name(s.name): s for s in chart.chart("2023").values()}
-        self.codes: dict[tuple[str, str], str] = {}  # (parent code, name) → code
-        self.names: dict[str, tuple[str, str]] = {}  # sub-account → (code, name)
+        self.book = AccountBook([])
+        self.paths: dict[str, str] = {}  # name path → account
         self.meta: dict[str, dict[str, str]] = defaultdict(dict)  # extra open metadata
-        self.paths: dict[str, str] = {}
         for code, path in SHARED_CODES + fixed:
-            self.account(path, code)
+            self.resolve(code, path)
 
-    def account(self, path: str, code: str | None = None) -> str:
+    def account(self, path: str) -> str:
         """The account of a name path (or of an account, unchanged)."""
         if ":" in path:
             return path
-        if path in self.paths and code is None:
-            return self.paths[path]
-        top_name, *subs = path.split("-")
-        top = self.standard[chart.clean_name(top_name)]
-        account, parent = top.account, top.code
-        for i, name in enumerate(subs):
-            key = (parent, chart.clean_name(name))
-            if key not in self.codes:
-                fixed = code if code and i == len(subs) - 1 else None
-                self.codes[key] = fixed or self.free_code(parent)
-            parent = self.codes[key]
-            account = f"{account}:{chart.component(parent, name)}"
-            self.names.setdefault(account, (parent, name))
-        self.paths[path] = account
-        return account
+        if path not in self.paths:
+            self.resolve("", path)
+        return self.paths[path]
 
-    def free_code(self, parent: str) -> str:
-        used = set(self.codes.values())
-        return next(f"{parent}{n:02d}" for n in range(1, 100) if f"{parent}{n:02d}" not in used)
+    def resolve(self, code: str, path: str) -> None:
+        account, reason = self.book.resolve(code, path, START, True)
+        if account is None:
+            raise ValueError(f"{path}: {reason}")
+        self.paths[path] = account
+
+    @property
+    def names(self) -> dict[str, tuple[str, str]]:
+        """The sub-accounts, each with its code and name."""
+        return {a: (chart.code_of(a), new.name) for a, new in self.book.new.items()}
 
 
 @dataclass
@@ -69,6 +65,12 @@ class Txn:
     accrues: str | None = None  # the month whose wages it accrues
     sample: str | None = None  # the kind of sample spreadsheet it was transcribed from
     voucher: str = ""  # 凭证号, numbered per month when the spreadsheets are written
+
+    @classmethod
+    def of(cls, entry: data.Transaction) -> Txn:
+        """An entry :mod:`projects.closing` made, as the book's transaction."""
+        postings = [(p.account, p.units.number) for p in entry.postings]
+        return cls(entry.date, entry.narration, postings, tags=tuple(sorted(entry.tags)))
 
 
 def receipt(

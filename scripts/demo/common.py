@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Iterator
 from decimal import Decimal
 
+from projects import closing
 from projects.layout import EMBEDDED_LEDGERS
 
 Date = datetime.date
@@ -24,12 +25,6 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
 # Accounts every village uses, by name path (名称路径: the names without codes, joined by "-").
-RETAINED = "收益分配-未分配收益"
-RESERVE = "收益分配-各项分配-提取公积公益金"
-MEMBER_SHARE = "收益分配-各项分配-成员分配"
-MEMBERS_PAYABLE = "应付款-应付成员分配"
-YEAR_PROFIT = "本年收益"
-PUBLIC_FUND = "公积公益金"
 DEPRECIATION = "累计折旧"
 INTEREST = "其他收入-利息收入"
 BANK_FEES = "管理费用-银行手续费"
@@ -39,13 +34,19 @@ BANK_NAME = "青石农商行"
 BANK_TITLE = "青石农村商业银行"  # as its statements are headed
 TOWN = "青石镇人民政府"
 
-#: Sub-account codes every village shares (收益分配's two levels).
-SHARED_CODES = (
-    ("32201", "收益分配-各项分配"),
-    ("32202", RETAINED),
-    ("3220101", RESERVE),
-    ("3220102", MEMBER_SHARE),
+#: The year end's accounts, as :mod:`projects.closing` names them for close-year and distribute.
+RETAINED, RESERVE, MEMBER_SHARE, MEMBERS_PAYABLE, PUBLIC_FUND = (
+    path
+    for _, path in (
+        closing.RETAINED,
+        closing.RESERVE,
+        closing.MEMBER_SHARE,
+        closing.MEMBERS_PAYABLE,
+        closing.PUBLIC_FUND,
+    )
 )
+#: Sub-account codes every village shares: the standard's for 收益分配's two levels.
+SHARED_CODES = (closing.ALLOCATED, closing.RETAINED, closing.RESERVE, closing.MEMBER_SHARE)
 
 #: The kinds of spreadsheet a village hands in (the importers recognise them by content).
 BANK_JOURNAL = "银行存款日记账"

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, Decimal
 
-from beancount.core import account as bc_account
-
+from projects import closing
+from projects.books import root
 from scripts.demo.book import Book, Distribution, Txn, payment, receipt
 from scripts.demo.common import (
     BANK_FEES,
@@ -27,7 +27,6 @@ from scripts.demo.common import (
     RETAINED,
     START,
     WAGES,
-    YEAR_PROFIT,
     ZERO,
     Date,
     month_end,
@@ -395,45 +394,28 @@ def complete(project: Project) -> Builder:
 
 
 def year_end_events(year: int) -> list[Event]:
-    """损益 → 本年收益 → 未分配收益, the members' distribution, 各项分配 → 未分配收益."""
+    """The year end as ``close-year`` and ``distribute`` book it (:mod:`projects.closing`)."""
     end = Date(year, 12, 31)
-    return [
-        Event(end, CLOSING, close_income),
-        Event(end, CLOSING + 1, distribute),
-        Event(end, CLOSING + 2, close_distribution),
-    ]
+    return [Event(end, CLOSING, close_income), Event(end, CLOSING + 1, distribute)]
 
 
 def close_income(book: Book) -> list[Txn]:
+    """损益 → 本年收益 → 未分配收益, from the book's balances."""
     year = book.pending_date.year
-    end = book.pending_date
-    results = sorted(
-        (account, amount)
-        for account, amount in book.balance.items()
-        if amount and bc_account.root(1, account) in ("Income", "Expenses")
-    )
-    profit = -sum(amount for _, amount in results)
-    book.profit[year] = profit
-    closing = ("closing",)
-    return [
-        Txn(
-            end,
-            f"结转{year}年损益至本年收益",
-            [*((a, -amount) for a, amount in results), (YEAR_PROFIT, -profit)],
-            tags=closing,
-        ),
-        Txn(
-            end,
-            f"{year}年本年收益转入未分配收益",
-            [(YEAR_PROFIT, profit), (RETAINED, -profit)],
-            tags=closing,
-        ),
-    ]
+    results = {
+        account: amount
+        for account, amount in sorted(book.balance.items())
+        if amount and root(account) in closing.RESULT_ROOTS
+    }
+    book.profit[year] = -sum(results.values(), ZERO)
+    year_profit = book.bal(closing.YEAR_PROFIT)
+    entries = closing.close_balances(results, year_profit, year, book.account(RETAINED))
+    return [Txn.of(entry) for entry in entries]
 
 
 def distribute(book: Book) -> list[Txn]:
     """The members' meeting's plan: 公积公益金 and a whole-元 share per member, never
-    more than the year's surplus or the undistributed balance."""
+    more than the year's surplus or the undistributed balance; then 各项分配 → 未分配收益."""
     village = book.village
     year = book.pending_date.year
     profit = book.profit[year]
@@ -443,27 +425,15 @@ def distribute(book: Book) -> list[Txn]:
     reserve = (min(profit, available) * village.reserve_share).quantize(Decimal(1), ROUND_DOWN)
     share = min(profit * village.member_share, available - reserve)
     per_member = (share / village.members).to_integral_value(ROUND_DOWN)
-    to_members = per_member * village.members
     book.distributions[year] = Distribution(reserve, per_member)
-    postings = [
-        (RESERVE, reserve),
-        (PUBLIC_FUND, -reserve),
-        (MEMBER_SHARE, to_members),
-        (MEMBERS_PAYABLE, -to_members),
+    fund, payable = book.account(PUBLIC_FUND), book.account(MEMBERS_PAYABLE)
+    shares = [closing.Share(book.account(RESERVE), fund, reserve)]
+    shares += [  # one line per 村民小组, as the plan lists them
+        closing.Share(book.account(MEMBER_SHARE), payable, per_member * size)
+        for size in village.groups
     ]
-    return [Txn(book.pending_date, f"{year}年度收益分配", postings, tags=("distribution",))]
-
-
-def close_distribution(book: Book) -> list[Txn]:
-    shares = [(path, book.bal(path)) for path in (RESERVE, MEMBER_SHARE) if book.bal(path)]
-    if not shares:
-        return []
-    total = sum(amount for _, amount in shares)
-    year = book.pending_date.year
-    postings = [(RETAINED, total), *((path, -amount) for path, amount in shares)]
-    return [
-        Txn(book.pending_date, f"结转{year}年度各项分配至未分配收益", postings, tags=("closing",))
-    ]
+    entries = closing.distribute(shares, year, book.account(RETAINED), {})
+    return [Txn.of(entry) for entry in entries]
 
 
 # --- replaying a village --------------------------------------------------------------
