@@ -85,14 +85,24 @@ def transaction(
 def close_year(entries: data.Directives, year: int, retained: str) -> list[data.Transaction]:
     """The year's closing entries (module doc); none when nothing is left to close."""
     end = year_end(year)
+    year_profit = balances(entries, end, lambda a: a == YEAR_PROFIT).get(YEAR_PROFIT, ZERO)
+    return close_balances(results(entries, end), year_profit, year, retained)
+
+
+def close_balances(
+    open_results: dict[str, Decimal], year_profit: Decimal, year: int, retained: str
+) -> list[data.Transaction]:
+    """The closing entries of a year from its balances at the year end: the income and
+    expense accounts' not yet closed (``open_results``, by account in order) and 321
+    本年收益's (``year_profit``)."""
+    end = year_end(year)
     found = []
-    open_results = results(entries, end)
     profit = -sum(open_results.values(), ZERO)
     if open_results:
         postings = [posting(a, -amount) for a, amount in open_results.items()]
         postings.append(posting(YEAR_PROFIT, -profit))
         found.append(transaction(end, f"结转{year}年损益至本年收益", postings, "closing"))
-    carried = balances(entries, end, lambda a: a == YEAR_PROFIT).get(YEAR_PROFIT, ZERO) - profit
+    carried = year_profit - profit
     if carried:
         postings = [posting(YEAR_PROFIT, -carried), posting(retained, carried)]
         found.append(transaction(end, f"{year}年本年收益转入未分配收益", postings, "closing"))

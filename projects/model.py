@@ -24,9 +24,13 @@ from beancount.core.amount import Amount
 
 ZERO = Decimal("0.00")
 
-#: The decision steps of 四议一审两公开, in order. 乡镇审核 (一审) is required only where the
-#: county says so (option ``township_review``).
-STEPS = ("提议", "商议", "审议", "决议", "乡镇审核", "决议公开", "实施结果公开")
+#: The steps that decide a project (四议一审 and the resolution made public), in order.
+#: 乡镇审核 (一审) is required only where the county says so (option ``township_review``).
+DECISION_STEPS = ("提议", "商议", "审议", "决议", "乡镇审核", "决议公开")
+#: The last step: the project's result made public.
+RESULT_STEP = "实施结果公开"
+#: The steps of 四议一审两公开, in order: the one home of their names.
+STEPS = (*DECISION_STEPS, RESULT_STEP)
 #: The steps that must precede any spending on a project.
 STEPS_BEFORE_SPENDING = ("决议", "决议公开")
 

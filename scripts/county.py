@@ -19,9 +19,12 @@ claims) and one journal a year of about 1 500 transactions:
   received into 专项应付款 (241) with the project's link ``^P…``, paid into 在建工程 after the
   resolution is public, then turned into a fixed asset and 公积公益金 on completion;
 - a ``balance`` assertion of the bank and the cash box on the first of every month, and the
-  year end: 损益 → 本年收益 → 未分配收益 (``#closing``), 提取公积公益金 (``#distribution``).
+  year end: 损益 → 本年收益 → 未分配收益 (``#closing``), 提取公积公益金 (``#distribution``),
+  the entries ``close-year`` and ``distribute`` make (:mod:`projects.closing`).
 
-Every village is clean under ``bean-check`` with the ``projects.checks`` plugin. Money is
+The entries and declarations are Beancount directives, written as imports write them
+(:func:`importers.render.block`). Every village is clean under ``bean-check`` with the
+``projects.checks`` plugin. Money is
 ``Decimal``; each village draws from its own ``random.Random`` seeded by the seed and the
 village's name, so the same seed gives byte-identical files. Names are fictional.
 """
@@ -38,12 +41,20 @@ from decimal import Decimal
 from pathlib import Path
 
 import click
+from beancount.core import data
+from beancount.core.amount import Amount
+from beancount.parser.grammar import ValueType
 
-from projects import chart
+from importers.render import block
+from projects import chart, closing
+from projects.books import root
+from projects.model import DECISION_STEPS, RESULT_STEP
 from scripts.village import JOURNAL_TEMPLATE, VillageError, new_village
 
 Date = datetime.date
 ZERO = Decimal("0.00")
+#: The ``filename`` of the generated entries' metadata (Beancount's own key, never written).
+SOURCE = "<cunzhang county>"
 
 TOWN_FIRST = "青白红金石云松柏桃李梅兰竹枫杨柳桂荷清丰"
 TOWN_SECOND = "山河湖溪岭坪桥川塘林"
@@ -81,7 +92,6 @@ PROJECT_KINDS = ("产业项目", "基础设施", "公益事业")
 #: A village's mean sale in 元: its operating income is about 800 times this, so the
 #: county spreads over the income bands (below 5万, 5万–10万, above 10万).
 SCALES = (40, 55, 75, 95, 120, 160, 220, 300)
-STEPS = ("提议", "商议", "审议", "决议", "乡镇审核", "决议公开")
 
 
 def money(value: Decimal | float | int) -> Decimal:
@@ -96,6 +106,18 @@ def cents(rng: random.Random, low: Decimal, high: Decimal) -> Decimal:
 
 def month_end(year: int, month: int) -> Date:
     return Date(year, month, calendar.monthrange(year, month)[1])
+
+
+def cny(amount: Decimal) -> Amount:
+    return Amount(amount, "CNY")
+
+
+def custom(date: Date, type_: str, /, *values: str | Decimal, **meta: object) -> data.Custom:
+    """A declaration (README, 声明语法): text values, and amounts as CNY."""
+    typed = [
+        ValueType(cny(v), Amount) if isinstance(v, Decimal) else ValueType(v, str) for v in values
+    ]
+    return data.Custom(data.new_metadata(SOURCE, 0, meta), date, type_, typed)
 
 
 def names(count: int, per_township: int) -> Iterator[tuple[str, str]]:
@@ -162,9 +184,9 @@ class Writer:
     costs: Decimal  # the village's cost level: materials, running and public costs × this
     products: tuple[str, ...]
     bank: str
-    lines: list[str] = field(default_factory=list)
+    entries: list[data.Directive] = field(default_factory=list)  # the year's journal
     opens: list[str] = field(default_factory=list)
-    declarations: list[str] = field(default_factory=list)
+    declarations: list[str] = field(default_factory=list)  # blocks of text
     totals: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     reserved: Decimal = ZERO  # earmarked money not yet spent: ordinary payments leave it
     projects: list[Project] = field(default_factory=list)
@@ -180,7 +202,6 @@ class Writer:
     WAGES = "Liabilities:212-应付工资"
     CAPITAL = "Equity:301-资本"
     PUBLIC_FUND = "Equity:311-公积公益金"
-    YEAR_PROFIT = "Equity:321-本年收益"
     TO_RESERVE = "Equity:322-收益分配:32201-各项分配:3220101-提取公积公益金"
     RETAINED = "Equity:322-收益分配:32202-未分配收益"
     DIVIDEND = "Income:502-投资收益:50201-入股分红"
@@ -210,10 +231,17 @@ class Writer:
     def sales(self, product: str) -> str:
         return f"Income:501-经营收入:5010{self.products.index(product) + 1}-{product}销售"
 
-    # --- text ---------------------------------------------------------------------------
+    # --- entries ------------------------------------------------------------------------
 
     def open(self, date: Date, account: str) -> None:
         self.opens.append(chart.open_text(date.isoformat(), account))
+
+    def record(self, entry: data.Transaction) -> None:
+        """Add a balanced transaction to the journal and keep every account's running total."""
+        assert sum(p.units.number for p in entry.postings) == 0, (entry.date, entry.narration)
+        for posting in entry.postings:
+            self.totals[posting.account] += posting.units.number
+        self.entries.append(entry)
 
     def txn(
         self,
@@ -225,27 +253,29 @@ class Writer:
         tag: str | None = None,
         meta: dict[str, str] | None = None,
     ) -> None:
-        """Write a balanced transaction and keep every account's running total."""
-        head = f'{date} * "{payee}" "{narration}"' if payee else f'{date} * "{narration}"'
-        if tag:
-            head += f" #{tag}"
-        if link:
-            head += f" ^{link}"
-        text = [head]
-        text += [f'  {key}: "{value}"' for key, value in (meta or {}).items()]
-        assert sum(amount for _, amount in postings) == 0, (date, narration)
-        for account, amount in postings:
-            text.append(f"  {account}  {amount} CNY")
-            self.totals[account] += amount
-        self.lines.append("\n".join(text) + "\n")
+        self.record(
+            data.Transaction(
+                data.new_metadata(SOURCE, 0, meta),
+                date,
+                "*",
+                payee,
+                narration,
+                frozenset({tag} if tag else ()),
+                frozenset({link} if link else ()),
+                [closing.posting(account, amount) for account, amount in postings],
+            )
+        )
 
-    def declare(self, text: str) -> None:
-        self.declarations.append(text)
+    def declare(self, title: str, declarations: list[data.Custom]) -> None:
+        self.declarations.append(block(declarations, title))
 
     def balances(self, date: Date) -> None:
         """Assert the bank and the cash box on ``date`` (the first of a month)."""
         for account in (self.main_bank, self.CASH):
-            self.lines.append(f"{date} balance {account}  {self.totals[account]} CNY\n")
+            meta = data.new_metadata(SOURCE, 0)
+            self.entries.append(
+                data.Balance(meta, date, account, cny(self.totals[account]), None, None)
+            )
 
     # --- money moving -------------------------------------------------------------------
 
@@ -333,11 +363,14 @@ class Writer:
         for start in range(first - 1, last + 1, 2):
             name = self.rng.choice(SURNAMES) + self.rng.choice(GIVEN)
             unit = self.rng.choice(UNITS)
-            begin, until = Date(start, 9, 1), Date(start + 2, 8, 31)
-            self.declare(
-                f'{begin} custom "secretary" "{name}" "{unit}"\n  until: {until.isoformat()}\n'
-            )
-            terms.append((name, unit, begin, until))
+            terms.append((name, unit, Date(start, 9, 1), Date(start + 2, 8, 31)))
+        self.declare(
+            "驻村第一书记 (posted first secretaries)",
+            [
+                custom(begin, "secretary", name, unit, until=until)
+                for name, unit, begin, until in terms
+            ],
+        )
         return terms
 
     def plan_project(self, year: int, number: int, secretary: tuple[str, str, Date, Date]) -> None:
@@ -367,26 +400,39 @@ class Writer:
         pid = project.id
         for account in (project.fund, project.work, project.asset):
             self.open(declared, account)
+        kind = rng.choice(PROJECT_KINDS)
+        steps = [(project.day(3 * i + 1), step) for i, step in enumerate(DECISION_STEPS)]
+        steps.append((project.day(150), RESULT_STEP))
         self.declare(
-            f"\n; 项目 {pid} {name}\n"
-            f'{declared} custom "project" "{pid}" "{name}"\n'
-            f'  kind: "{rng.choice(PROJECT_KINDS)}"\n'
-            f"  budget: {budget} CNY\n"
-            f'  secretary: "{who}"\n'
-            f'{declared} custom "project-funding" "{pid}" "派出单位帮扶" {from_unit} CNY\n'
-            f'  funder: "{unit}"\n'
-            f'{declared} custom "project-funding" "{pid}" "衔接资金" {project.from_county} CNY\n'
-            f'  funder: "{COUNTY_FUND}"\n'
-            f'{declared} custom "project-funding" "{pid}" "村集体自筹" {own} CNY\n'
-            + "".join(
-                f'{project.day(3 * i + 1)} custom "project-step" "{pid}" "{step}"\n'
-                for i, step in enumerate(STEPS)
-            )
-            + f'{project.day(150)} custom "project-step" "{pid}" "实施结果公开"\n'
-            f'{declared} custom "fund-pledge" "{unit}" "帮扶资金" {from_unit} CNY\n'
-            f'  secretary: "{who}"\n  project: "{pid}"\n'
-            f'{project.day(21)} custom "fund-landed" "{unit}" "帮扶资金" {from_unit} CNY\n'
-            f'  secretary: "{who}"\n  project: "{pid}"\n'
+            f"项目 {pid} {name}",
+            [
+                custom(
+                    declared, "project", pid, name, kind=kind, budget=cny(budget), secretary=who
+                ),
+                custom(declared, "project-funding", pid, "派出单位帮扶", from_unit, funder=unit),
+                custom(
+                    declared,
+                    "project-funding",
+                    pid,
+                    "衔接资金",
+                    project.from_county,
+                    funder=COUNTY_FUND,
+                ),
+                custom(declared, "project-funding", pid, "村集体自筹", own),
+                *(custom(date, "project-step", pid, step) for date, step in steps),
+                custom(
+                    declared, "fund-pledge", unit, "帮扶资金", from_unit, secretary=who, project=pid
+                ),
+                custom(
+                    project.day(21),
+                    "fund-landed",
+                    unit,
+                    "帮扶资金",
+                    from_unit,
+                    secretary=who,
+                    project=pid,
+                ),
+            ],
         )
 
     def project_events(self, project: Project, unit: str) -> list[tuple[Date, int, tuple]]:
@@ -555,41 +601,24 @@ class Writer:
             self.receive(date, self.DIVIDEND, "县农业发展公司", "收到入股分红", dividend)
 
     def year_end(self, year: int) -> None:
-        """Close income and expenses to 本年收益, then to 未分配收益; extract 公积公益金."""
-        date = Date(year, 12, 31)
-        closed = [
-            (account, -amount)
+        """Close the year as ``close-year`` does; then, in a year with a surplus, the
+        distribution ``distribute`` books for a plan extracting 15% to 公积公益金."""
+        results = {
+            account: amount
             for account, amount in sorted(self.totals.items())
-            if amount and account.startswith(("Income:", "Expenses:"))
-        ]
-        profit = sum((amount for _, amount in closed), ZERO)
-        self.txn(
-            date,
-            f"结转{year}年损益至本年收益",
-            [*closed, (self.YEAR_PROFIT, -profit)],
-            tag="closing",
-        )
-        self.txn(
-            date,
-            f"{year}年本年收益转入未分配收益",
-            [(self.YEAR_PROFIT, profit), (self.RETAINED, -profit)],
-            tag="closing",
-        )
+            if amount and root(account) in closing.RESULT_ROOTS
+        }
+        year_profit = self.totals[closing.YEAR_PROFIT]
+        entries = closing.close_balances(results, year_profit, year, self.RETAINED)
+        profit = -sum(results.values(), ZERO)
         if profit > 0:
-            reserve = money(profit * Decimal("0.15"))
-            self.txn(
-                date,
-                f"{year}年度收益分配: 提取公积公益金",
-                [(self.TO_RESERVE, reserve), (self.PUBLIC_FUND, -reserve)],
-                tag="distribution",
-                meta={"approved": f"{year}年12月成员代表大会决议"},
+            reserve = closing.Share(
+                self.TO_RESERVE, self.PUBLIC_FUND, money(profit * Decimal("0.15"))
             )
-            self.txn(
-                date,
-                f"结转{year}年度各项分配至未分配收益",
-                [(self.RETAINED, reserve), (self.TO_RESERVE, -reserve)],
-                tag="closing",
-            )
+            approved = {"approved": f"{year}年12月成员代表大会决议"}
+            entries += closing.distribute([reserve], year, self.RETAINED, approved)
+        for entry in entries:
+            self.record(entry)
 
     def year(self, year: int, secretary: tuple[str, str, Date, Date]) -> str:
         """The text of one year's journal."""
@@ -602,14 +631,17 @@ class Writer:
             events += self.month(year, month)
         if rng.random() < 0.1:  # a landing claim the books never bear out (未核实)
             unit, amount = secretary[1], money(round(self.scale * 100, -3))
-            self.declare(
-                f'{year}-11-20 custom "fund-landed" "{unit}" "结对共建资金" {amount} CNY\n'
-                f'  secretary: "{secretary[0]}"\n'
+            landed = custom(
+                Date(year, 11, 20),
+                "fund-landed",
+                unit,
+                "结对共建资金",
+                amount,
+                secretary=secretary[0],
             )
+            self.declare(f"{year}年 帮扶资金到位声明 (fund claim)", [landed])
         events.sort(key=lambda e: (e[0], e[1]))
-        self.lines = [
-            JOURNAL_TEMPLATE.format(township=self.township, village=self.village, year=year)
-        ]
+        self.entries = []
         if year == self.first:
             self.opening(Date(year, 1, 1))
         asserted = (year, 1)
@@ -623,7 +655,8 @@ class Writer:
                 self.ordinary(date, kind)
         self.year_end(year)
         self.balances(Date(year + 1, 1, 1))
-        return "\n".join(self.lines)
+        header = JOURNAL_TEMPLATE.format(township=self.township, village=self.village, year=year)
+        return header + block(self.entries, "合成账目 (generated by cunzhang county generate)")
 
 
 def write_village(
@@ -643,7 +676,7 @@ def write_village(
     with (folder / "accounts.beancount").open("a", encoding="utf-8") as out:
         out.write("\n; 明细科目 (sub-accounts)\n\n" + "\n".join(writer.opens))
     with (folder / "projects.beancount").open("a", encoding="utf-8") as out:
-        out.write("\n" + "".join(writer.declarations))
+        out.write("".join(writer.declarations))
     return folder
 
 
