@@ -117,9 +117,22 @@ def check(
     is_flag=True,
     help="允许在 Fava 里修改账套 (accountant's own machine only; default read-only).",
 )
+@click.option(
+    "--allowed-host",
+    "allowed",
+    multiple=True,
+    metavar="NAME",
+    help="反向代理等使用的主机名 (Host header), 可重复; 本机名总是允许 (extra served host names).",
+)
 @click.pass_obj
 def serve(
-    obj: Context, path: str | None, host: str, port: int, auth: Path | None, writable: bool
+    obj: Context,
+    path: str | None,
+    host: str,
+    port: int,
+    auth: Path | None,
+    writable: bool,
+    allowed: tuple[str, ...],
 ) -> None:
     """用 Fava 浏览账套 (只读): serve every village under PATH in Fava, read-only."""
     from scripts import serve as serve_mod
@@ -129,7 +142,7 @@ def serve(
     mode = "可写 writable" if writable else "只读 read-only"
     login = f", 认证 auth: {auth}" if auth else ""
     click.echo(f"Fava: http://{host}:{port}/  ({len(villages)} 个村 villages, {mode}{login})")
-    serve_mod.run(villages, host, port, auth, writable)
+    serve_mod.run(villages, host, port, auth, writable, allowed)
 
 
 # Commands that live in modules of their own.

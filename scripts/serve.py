@@ -2,17 +2,33 @@
 
 Fava has no authentication and its ``--read-only`` still answers some writes with 401
 instead of refusing them, so every request goes through ``Gate``, a WSGI application in
-front of Fava:
+front of Fava, whose rules apply in this order:
 
-- any method but GET, HEAD and OPTIONS is refused with 403 unless ``--writable``;
+- the ``Host`` header must name this server: a loopback name (``127.0.0.1``, ``localhost``,
+  ``::1``), the ``--host`` address or an ``--allowed-host`` name, with any port; else 400
+  (a web page on another site cannot reach the server by rebinding its DNS name);
+- any method but GET, HEAD and OPTIONS is refused with 403 unless ``--writable``; with
+  ``--writable``, a change must come from one of the server's own pages: its ``Origin``
+  (else its ``Referer``) must name the host the request was sent to;
 - with ``--auth FILE``, HTTP basic authentication against salted scrypt hashes
   (``cunzhang user add``); each user is served by a Fava application holding only the
   ledgers their grants cover, so the ledger menu and the township overview never show
-  another village, and any other ledger's URL answers 403;
-- documents (``/document/``, ``/statement/``) are served only from inside the ledger's
-  ``documents`` folders, whatever ``document`` entries or options say.
+  another village, and any other ledger's URL answers 403. Only Fava's static assets
+  (``/static/``: its scripts, styles and icons) need no login.
 
-Only Fava's static assets (``/static/``: its scripts, styles and icons) need no login.
+Inside Fava (``make_app``):
+
+- a ``query_string`` reaches beanquery only if it reads the ledger (``scripts.query_guard``:
+  SELECT, BALANCES, JOURNAL, PRINT, or ``run`` of a query the ledger defines); anything else
+  (``.output FILE``, ``CREATE TABLE ... USING 'csv:...'``) is refused with 403;
+- documents (``/document/``, ``/statement/``) are served only from inside the ledger's
+  ``documents`` folders, whatever ``document`` entries or options say;
+- garbage in a request's parameters (a filter Fava cannot parse, a NUL byte in a file name,
+  an unknown download format) is answered 400 with the reason, never 500.
+
+cheroot serves with ``THREADS`` worker threads; a connection that sends nothing for
+``TIMEOUT`` seconds in the middle of a request is dropped, so that slow or half-open
+connections hold a thread for at most that long while the others keep serving.
 """
 
 from __future__ import annotations
@@ -22,19 +38,26 @@ import binascii
 import hashlib
 import hmac
 import ipaddress
+import re
 import secrets
 import threading
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import unquote
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
 
 import click
 from cheroot.wsgi import Server
 from fava.application import create_app
 from fava.context import g
-from flask import Flask, abort, request
+from fava.core.filters import FilterError
+from fava.helpers import FavaAPIError
+from fava.json_api import json_err
+from flask import Flask, Response, abort, request
 
 from projects.layout import MAIN
+from scripts import query_guard
 from scripts.users import User, check_password, read_users
 
 #: Methods that cannot change anything.
@@ -45,6 +68,22 @@ NOT_LEDGERS = frozenset({"", "static", "jump"})
 PUBLIC = "static"
 #: Fava's endpoints that send a file from disk.
 FILE_ENDPOINTS = frozenset({"document", "statement"})
+#: The formats Fava's ``download-query`` writes.
+QUERY_FORMATS = frozenset({"csv", "xlsx", "ods"})
+#: The names every server answers to: this machine's.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+#: A ``Host`` header or an origin's host: a name or IPv4 address, or an IPv6 address in
+#: brackets, and an optional port.
+HOST = re.compile(r"(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9._-]+))(?::[0-9]{1,5})?")
+
+#: cheroot's worker threads: each request, and each connection that is sending one,
+#: holds one; more connections than this wait for a thread.
+THREADS = 48
+#: Seconds a connection may stay silent while sending its request (or while taking in
+#: the response) before it is dropped, freeing its thread.
+TIMEOUT = 5
+#: The longest request line and headers accepted, in bytes (longer: 414/413).
+MAX_HEADER_BYTES = 64 * 1024
 
 StartResponse = Callable[..., object]
 
@@ -59,6 +98,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def host_name(value: str) -> str | None:
+    """The host a ``Host`` header (or an origin's ``host:port``) names, lowercased, or
+    none if it is no host at all."""
+    found = HOST.fullmatch(value)
+    if not found:
+        return None
+    return (found["ipv6"] or found["name"]).lower()
+
+
+def allowed_hosts(host: str, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The names a server listening on ``host`` answers to: the loopback names, ``host``
+    itself unless it is a wildcard (``0.0.0.0``, ``::``), and the ``--allowed-host`` ones."""
+    names = set(LOOPBACK_HOSTS) | {name.lower() for name in extra}
+    if host not in ("0.0.0.0", "::", ""):
+        names.add(host.lower())
+    return frozenset(names)
+
+
 def documents_folders(ledger: object) -> list[Path]:
     """The ledger's ``documents`` folders, resolved."""
     return [ledger.join_path(folder) for folder in ledger.options["documents"]]  # type: ignore[attr-defined]
@@ -70,51 +127,130 @@ def inside_documents(filename: str, ledger: object) -> bool:
     return any(path.is_relative_to(folder) for folder in documents_folders(ledger))
 
 
+def ledger_queries(ledger: object | None) -> dict[str, str]:
+    """The ledger's ``query`` directives, by name: what ``run NAME`` runs."""
+    if ledger is None:
+        return {}
+    return {q.name: q.query_string for q in ledger.all_entries_by_type.Query}  # type: ignore[attr-defined]
+
+
+def refused(status: HTTPStatus, message: str) -> Response:
+    """A refusal from inside Fava: its message as JSON for Fava's API (whose front end
+    shows ``error``), as a line of text for a page."""
+    if request.blueprint == "json_api":
+        return json_err(message, status)
+    return Response(message + "\n", status, mimetype="text/plain")
+
+
 def make_app(villages: list[Path], *, writable: bool = False) -> Flask:
-    """A Fava application over the villages' ledgers, loaded up front, that serves
-    documents only from the ledgers' ``documents`` folders."""
+    """A Fava application over the villages' ledgers, loaded up front, that runs only
+    queries that read, serves documents only from the ledgers' ``documents`` folders and
+    answers garbage in a request with 400."""
     app = create_app(
         [str((v / MAIN).resolve()) for v in villages], load=True, read_only=not writable
     )
 
     @app.before_request
-    def _documents_only() -> None:
+    def _reading_queries_only() -> Response | None:
+        ledger = getattr(g, "ledger", None)
+        for text in request.args.getlist("query_string"):
+            reason = query_guard.refusal(text, ledger_queries(ledger))
+            if reason is not None:
+                return refused(HTTPStatus.FORBIDDEN, f"查询被拒绝: {reason}")
+        if request.endpoint == "download_query":
+            result_format = (request.view_args or {}).get("result_format")
+            if result_format not in QUERY_FORMATS:
+                message = f"不支持的下载格式 {result_format} (csv, xlsx or ods)"
+                return refused(HTTPStatus.BAD_REQUEST, message)
+        return None
+
+    @app.before_request
+    def _parsable_filters() -> Response | None:
+        """A filter Fava cannot parse is its own error, reported where it is used; a year 0
+        or a broken account pattern would crash it (500): they answer 400."""
+        if getattr(g, "ledger", None) is None:
+            return None
+        try:
+            g.filtered  # noqa: B018  (parses the time, account and advanced filters)
+        except FilterError:
+            return None
+        except (ValueError, re.error) as error:
+            return refused(HTTPStatus.BAD_REQUEST, f"筛选条件有误 (invalid filter): {error}")
+        return None
+
+    @app.before_request
+    def _documents_only() -> Response | None:
         if request.endpoint not in FILE_ENDPOINTS:
-            return
+            return None
         if request.endpoint == "document":
             filename = request.args.get("filename", "")
+            if "\0" in filename:
+                return refused(HTTPStatus.BAD_REQUEST, "文件名无效 (NUL in the file name)")
         else:
             filename = g.ledger.statement_path(
                 request.args.get("entry_hash", ""), request.args.get("key", "")
             )
         if not inside_documents(filename, g.ledger):
             abort(403)
+        return None
+
+    @app.errorhandler(FavaAPIError)
+    def _bad_request(error: FavaAPIError) -> Response:
+        """Fava answers its errors (a filter it cannot parse, a query it cannot compile, an
+        unknown statement) with 500; they come from the request: 400."""
+        return refused(HTTPStatus.BAD_REQUEST, f"请求有误 (bad request): {error.message}")
 
     return app
 
 
-def text_response(start_response: StartResponse, status: str, text: str, *headers) -> list:
-    body = text.encode("utf-8")
-    start_response(
-        status,
-        [
-            ("Content-Type", "text/plain; charset=utf-8"),
-            ("Content-Length", str(len(body))),
-            *headers,
-        ],
-    )
-    return [body]
+class Refusal(NamedTuple):
+    """A response the gate gives instead of Fava's."""
+
+    status: str
+    text: str
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def send(self, start_response: StartResponse) -> list[bytes]:
+        body = (self.text + "\n").encode("utf-8")
+        start_response(
+            self.status,
+            [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                *self.headers,
+            ],
+        )
+        return [body]
+
+
+READ_ONLY = Refusal(
+    "403 Forbidden",
+    "只读: 审计服务不接受任何修改 (read-only: this server refuses every change; "
+    "the accountant serves with --writable on their own machine)",
+)
+LOG_IN = Refusal(
+    "401 Unauthorized",
+    "请登录 (log in)",
+    (("WWW-Authenticate", 'Basic realm="cunzhang", charset="UTF-8"'),),
+)
+NOT_GRANTED = Refusal("403 Forbidden", "无权查看这个账套 (not granted to you)")
+NO_LEDGER = Refusal("403 Forbidden", "您没有可查看的账套 (no ledger granted)")
 
 
 class Gate:
     """The WSGI application in front of Fava (see the module's docstring)."""
 
     def __init__(
-        self, villages: list[Path], auth: Path | None = None, writable: bool = False
+        self,
+        villages: list[Path],
+        auth: Path | None = None,
+        writable: bool = False,
+        hosts: frozenset[str] = LOOPBACK_HOSTS,
     ) -> None:
         self.villages = villages
         self.auth = auth
         self.writable = writable
+        self.hosts = hosts
         self._apps: dict[frozenset[Path], Flask] = {}
         self._lock = threading.Lock()
         self._users: dict[str, User] = {}
@@ -174,37 +310,67 @@ class Gate:
             return found
         return None
 
-    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        if environ["REQUEST_METHOD"] not in SAFE_METHODS and not self.writable:
-            return text_response(
-                start_response,
-                "403 Forbidden",
-                "只读: 审计服务不接受任何修改 (read-only: this server refuses every change; "
-                "the accountant serves with --writable on their own machine)\n",
-            )
+    def check_host(self, environ: dict) -> Refusal | None:
+        """The request must name this server in its ``Host`` header."""
+        header = environ.get("HTTP_HOST", "")
+        if host_name(header) in self.hosts:
+            return None
+        return Refusal(
+            "400 Bad Request",
+            f"主机名 “{header}” 不是本服务的地址; 经反向代理访问时用 --allowed-host 加上它 "
+            "(Host not served: add it with --allowed-host)",
+        )
+
+    def check_method(self, environ: dict) -> Refusal | None:
+        """Only reading, unless ``--writable``."""
+        if environ["REQUEST_METHOD"] in SAFE_METHODS or self.writable:
+            return None
+        return READ_ONLY
+
+    def check_origin(self, environ: dict) -> Refusal | None:
+        """A change must come from a page of this server: its ``Origin``, else its
+        ``Referer``, must name the host the request was sent to. A browser sends one of
+        them with every change; a change with neither is refused too."""
+        if environ["REQUEST_METHOD"] in SAFE_METHODS:
+            return None
+        source = environ.get("HTTP_ORIGIN") or environ.get("HTTP_REFERER") or ""
+        try:
+            sent_from = urlsplit(source).netloc.lower()
+        except ValueError:
+            sent_from = ""
+        if sent_from and sent_from == environ.get("HTTP_HOST", "").lower():
+            return None
+        return Refusal(
+            "403 Forbidden",
+            f"拒绝来自其他网页的修改 (cross-origin change refused: Origin/Referer “{source}”)",
+        )
+
+    def app_of(self, environ: dict) -> Flask | Refusal:
+        """The Fava application serving the request: the user's, with ``--auth``."""
+        if self.auth is None:
+            return self.app_for(frozenset(self.villages))
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
         segment = unquote(path.lstrip("/").split("/", 1)[0])
-        if self.auth is None:
-            return self.app_for(frozenset(self.villages))(environ, start_response)
         if segment == PUBLIC:
-            return self.app_for(frozenset())(environ, start_response)
+            return self.app_for(frozenset())
         found = self.authenticate(environ)
         if found is None:
-            return text_response(
-                start_response,
-                "401 Unauthorized",
-                "请登录 (log in)\n",
-                ("WWW-Authenticate", 'Basic realm="cunzhang", charset="UTF-8"'),
-            )
+            return LOG_IN
         app = self.app_for(self.granted(found))
         if segment not in NOT_LEDGERS and segment not in dict(app.config["LEDGERS"].items()):
-            return text_response(
-                start_response, "403 Forbidden", "无权查看这个账套 (not granted to you)\n"
-            )
+            return NOT_GRANTED
         if not app.config["BEANCOUNT_FILES"]:
-            return text_response(
-                start_response, "403 Forbidden", "您没有可查看的账套 (no ledger granted)\n"
-            )
+            return NO_LEDGER
+        return app
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        for rule in (self.check_host, self.check_method, self.check_origin):
+            refusal = rule(environ)
+            if refusal is not None:
+                return refusal.send(start_response)
+        app = self.app_of(environ)
+        if isinstance(app, Refusal):
+            return app.send(start_response)
         return app(environ, start_response)
 
 
@@ -218,19 +384,36 @@ def check_host(host: str, auth: Path | None) -> None:
         )
 
 
+def server(
+    villages: list[Path],
+    host: str,
+    port: int,
+    auth: Path | None = None,
+    writable: bool = False,
+    allowed: Iterable[str] = (),
+) -> Server:
+    """The cheroot server of the villages on ``host:port``, with its limits (``THREADS``,
+    ``TIMEOUT``, ``MAX_HEADER_BYTES``)."""
+    gate = Gate(villages, auth, writable, allowed_hosts(host, allowed))
+    served = Server((host, port), gate, numthreads=THREADS, timeout=TIMEOUT)
+    served.max_request_header_size = MAX_HEADER_BYTES
+    return served
+
+
 def run(
     villages: list[Path],
     host: str,
     port: int,
     auth: Path | None = None,
     writable: bool = False,
+    allowed: Iterable[str] = (),
 ) -> None:
     """Serve until interrupted."""
     check_host(host, auth)
-    server = Server((host, port), Gate(villages, auth, writable))
+    served = server(villages, host, port, auth, writable, allowed)
     try:
-        server.start()
+        served.start()
     except KeyboardInterrupt:
-        server.stop()
+        served.stop()
     except OSError as error:
         raise click.ClickException(f"无法在 {host}:{port} 启动 Fava: {error}") from error

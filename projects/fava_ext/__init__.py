@@ -224,7 +224,10 @@ class DisclosurePreview(page.Page):
         end of Fava's time filter)."""
         asked = request.args.get("period")
         if asked:
-            return disclosure.parse_period(asked)
+            try:
+                return disclosure.parse_period(asked)
+            except ValueError:
+                page.bad_request("期间无效: 应写成 2024Q1、2024-03 或 2024 (invalid period)")
         last = page.last_date(self.ledger) or datetime.date.today()
         if self.year is not None:
             last = min(last, datetime.date(self.year, 12, 31))

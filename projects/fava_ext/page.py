@@ -2,10 +2,12 @@
 
 A page's figures come from ``projects.reports`` over the village's entries, computed once
 per load of the ledger (Fava reloads a ledger when a file changes) and per year, and kept
-until the next load. When Fava loads a ledger, every table (``TABLES``) is computed for the
-whole ledger at once: the pages start from them, and the township overview reads each
-village's from its loaded ledger, never loading or computing another village in a request.
-Only a selected year's tables and the disclosure of a period are computed on request.
+until the next load: at most ``CACHE_SIZE`` results per ledger, the least recently used
+dropped first, since requests choose years and periods without bound. When Fava loads a
+ledger, every table (``TABLES``) is computed for the whole ledger at once: the pages start
+from them, and the township overview reads each village's from its loaded ledger, never
+loading another village in a request. Only a selected year's tables and the disclosure of
+a period are computed on request (and a table dropped from a full cache).
 Fava's time filter selects the year, as ``cunzhang report --year`` does; the account and
 advanced filters are not applied to the tables, whose totals would otherwise be partial.
 """
@@ -13,14 +15,16 @@ advanced filters are not applied to the tables, whose totals would otherwise be 
 from __future__ import annotations
 
 import datetime
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from fava.context import g
 from fava.core import FavaLedger
 from fava.ext import FavaExtensionBase
-from flask import current_app, url_for
+from flask import Response, abort, current_app, url_for
 
 from projects import reports
 from projects.fava_ext import links
@@ -42,20 +46,56 @@ def township_of(ledger: FavaLedger) -> str:
     return Path(ledger.beancount_file_path).parent.parent.name
 
 
+#: The most results ``computed`` keeps per ledger. Requests choose keys (a year from
+#: Fava's time filter, a ``?period=`` of the disclosure preview) from an unbounded set, so
+#: the least recently used result goes first (the books, read by every request, stay);
+#: a dropped one is computed again when asked for.
+CACHE_SIZE = 64
+
+
+class LRU:
+    """At most ``size`` results by key, the least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result for ``key``, computing (outside the lock) and keeping it if new."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
 #: Per ledger (by identity): the entries the cache was computed from, and the cache.
-_CACHES: dict[int, tuple[object, dict[Hashable, Any]]] = {}
+_CACHES: dict[int, tuple[object, LRU]] = {}
+
+
+def cache_of(ledger: FavaLedger) -> LRU:
+    """The results computed from the ledger's current load (a reload makes new entries)."""
+    entries, cache = _CACHES.get(id(ledger), (None, None))
+    if cache is None or entries is not ledger.all_entries:
+        cache = LRU(CACHE_SIZE)
+        _CACHES[id(ledger)] = (ledger.all_entries, cache)
+    return cache
 
 
 def computed(ledger: FavaLedger, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()`` once per load of ``ledger`` (a reload makes new entries) and ``key``;
-    what it returns is shared by every page, so callers must not change it."""
-    entries, cache = _CACHES.get(id(ledger), (None, {}))
-    if entries is not ledger.all_entries:
-        cache = {}
-        _CACHES[id(ledger)] = (ledger.all_entries, cache)
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+    """``compute()`` once per load of ``ledger`` and ``key`` (while among the
+    ``CACHE_SIZE`` most recently used); what it returns is shared by every page, so
+    callers must not change it."""
+    return cache_of(ledger).get(key, compute)
 
 
 def books_of(ledger: FavaLedger) -> Books:
@@ -102,6 +142,12 @@ def load_tables(ledger: FavaLedger) -> None:
     last_date(ledger)
     for name in TABLES:
         table(ledger, name)
+
+
+def bad_request(message: str) -> NoReturn:
+    """End the request with 400 and ``message``: the request asked for something that
+    does not exist (an invalid ``?period=``)."""
+    abort(Response(message + "\n", 400, mimetype="text/plain"))
 
 
 class Page(FavaExtensionBase):
