@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from importers.sheet import (
     ImportRefused,
     Problem,
     Workbook,
+    column_label,
     find_header,
     open_workbook,
 )
@@ -47,6 +48,7 @@ class Options:
     chart: str = "2023"  # chart version of the codes in the files
     village: str | None = None  # registers: only this village's rows (None: all, by 村)
     rules: list[Rule] = field(default_factory=list)  # import-rules.csv
+    hidden: str = "refuse"  # --hidden: hidden sheets and rows are refused, included or skipped
 
 
 def archive_name(workbook: Workbook) -> str:
@@ -135,7 +137,11 @@ class SheetImporter(beangulp.Importer):
         """
         workbook = open_workbook(Path(filepath))
         problems: list[Problem] = []
+        if self.options.hidden == "skip":
+            workbook = visible_part(workbook)
         headers = self.headers(workbook, problems)
+        if self.options.hidden == "refuse":
+            problems.extend(hidden_problems(workbook, headers))
         book = AccountBook(existing, self.options.chart)
         entries = self.read(workbook, headers, book, existing, problems) if headers else []
         if problems:
@@ -177,6 +183,64 @@ class SheetImporter(beangulp.Importer):
     def remember_account(self, workbook: Workbook, account: str) -> None:
         """Record the file's own account, used by :meth:`account` for archiving."""
         self._accounts[str(workbook.path)] = account
+
+
+#: What ``--hidden`` may say (``refuse`` is the default).
+HIDDEN_CHOICES = ("refuse", "include", "skip")
+
+
+def visible_part(workbook: Workbook) -> Workbook:
+    """The workbook as it shows: without hidden sheets, hidden rows and columns blanked (so
+    that the others keep their row numbers and column letters)."""
+    sheets = []
+    for sheet in workbook.sheets:
+        if sheet.hidden:
+            continue
+        rows = [
+            [] if number in sheet.hidden_rows else row
+            for number, row in enumerate(sheet.rows, sheet.first_row)
+        ]
+        if sheet.hidden_columns:
+            rows = [["" if sheet.column_hidden(c) else v for c, v in enumerate(r)] for r in rows]
+        sheets.append(replace(sheet, rows=rows, hidden_rows=frozenset(), hidden_columns=()))
+    return replace(workbook, sheets=sheets)
+
+
+def hidden_problems(workbook: Workbook, headers: list[Header]) -> list[Problem]:
+    """One line per hidden sheet this kind would read, per run of hidden rows holding a
+    value below a header, and per hidden column it reads: what the office did not see must
+    not be imported unasked."""
+    problems = []
+    advice = "用 --hidden include 一并导入, 或 --hidden skip 跳过"
+    for header in headers:
+        sheet = header.sheet
+        if sheet.hidden:
+            state = "深度隐藏 (very hidden)" if sheet.hidden == "veryHidden" else "隐藏 (hidden)"
+            message = f"工作表被{state}, 其中的行不会显示: {advice}"
+            problems.append(Problem(workbook.label, sheet.name, 0, message))
+            continue
+        below = sorted(r for r in sheet.hidden_rows if r > sheet.first_row + header.index)
+        for first, last in runs(below):
+            rows = f"第 {first} 行" if first == last else f"第 {first}–{last} 行"
+            message = f"{rows}被隐藏 (hidden rows): {advice}"
+            problems.append(Problem(workbook.label, sheet.name, 0, message))
+        for name, col in header.columns.items():
+            if sheet.column_hidden(col):
+                label = column_label(header, name)
+                message = f"{label}被隐藏 (hidden column): {advice}"
+                problems.append(Problem(workbook.label, sheet.name, 0, message))
+    return problems
+
+
+def runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted numbers as runs of consecutive ones: [7, 8, 9, 12] → [(7, 9), (12, 12)]."""
+    found: list[tuple[int, int]] = []
+    for number in numbers:
+        if found and found[-1][1] == number - 1:
+            found[-1] = (found[-1][0], number)
+        else:
+            found.append((number, number))
+    return found
 
 
 def merge_repeats(problems: list[Problem]) -> list[Problem]:

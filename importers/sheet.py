@@ -26,15 +26,25 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 import python_calamine
+
+from importers.bounds import (
+    MAX_CELLS,
+    MAX_FILE_BYTES,
+    Refusal,
+    damaged,
+    file_too_large,
+    survey,
+)
 
 CENT = Decimal("0.01")
 #: Larger amounts are typing errors (and would overflow the cent arithmetic).
@@ -87,6 +97,8 @@ class Problem:
     def __str__(self) -> str:
         if not self.sheet and not self.row:
             return f"{self.file}: {self.message}"
+        if not self.row:
+            return f"{self.file}:{self.sheet}: {self.message}"
         return f"{self.file}:{self.sheet}:{self.row}: {self.message}"
 
 
@@ -132,6 +144,8 @@ def parse_date(value: object) -> datetime.date | None:
     if isinstance(value, bool):
         raise CellError(f"日期 “{value}” 无法识别")
     if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise CellError(f"日期 “{value}” 无法识别")
         number = int(value)
         if number == value and 19000101 <= number <= 21001231:
             return parse_date(str(number))
@@ -156,17 +170,22 @@ def parse_date(value: object) -> datetime.date | None:
 def parse_amount(value: object, unit: Decimal = ONE) -> Decimal | None:
     """An amount cell in 元 as ``Decimal`` to the cent; ``None`` when empty.
 
-    ``unit`` is 10000 for a sheet in 万元. Numbers from the spreadsheet are floats: they go
-    through their shortest ``repr`` so that 86.42 stays 86.42.
+    ``unit`` is 10000 for a sheet in 万元. An amount with more than two decimals in 元 is
+    refused (``12.340`` is 12.34; ``12.345`` is a typing or formula error, never rounded).
+    Numbers from the spreadsheet are floats: they go through their shortest ``repr`` so that
+    86.42 stays 86.42, and a formula's float artefact (0.1 + 0.2 = 0.30000000000000004) is
+    taken to the cent only when it is within :func:`float_slack` of it.
     """
     if value is None or value == "":
         return None
-    if type(value) is float or type(value) is int:  # the usual cell, first (not bool)
+    slack = Decimal(0)
+    if type(value) is float:  # the usual cell, first
         number = Decimal(repr(value))
-    elif isinstance(value, bool | datetime.date | datetime.time | datetime.timedelta):
+        slack = float_slack(value) * unit
+    elif type(value) is int:
+        number = Decimal(value)
+    elif not isinstance(value, str):
         raise CellError(f"金额 “{value}” 不是数字 (expected an amount)")
-    elif isinstance(value, int | float):
-        number = Decimal(repr(value))
     else:
         parsed = _amount_text(str(value))
         if parsed is None:
@@ -176,29 +195,52 @@ def parse_amount(value: object, unit: Decimal = ONE) -> Decimal | None:
     scaled = number * unit
     if not scaled.is_finite() or abs(scaled) >= MAX_AMOUNT:
         raise CellError(f"金额 “{text_of(value)}” 无法识别或过大 (invalid amount)")
-    return scaled.quantize(CENT, ROUND_HALF_UP)
+    cents = scaled.quantize(CENT, ROUND_HALF_UP)
+    if abs(scaled - cents) > slack:
+        raise CellError(
+            f"金额 “{text_of(value)}” 多于两位小数 (more than two decimals): "
+            "金额记到分, 请改正表中数字"
+        )
+    return cents
+
+
+def float_slack(value: float) -> Decimal:
+    """How far a float cell may be from a whole cent and still be that cent: the error a few
+    additions leave (16 units in the last place), and at least 10⁻⁹."""
+    return Decimal(1e-9 + 16 * math.ulp(value))
+
+
+#: An amount as accountants write it (after :func:`_amount_text` took off brackets and
+#: units): an optional sign and ``¥``/``RMB``, digits either plain or grouped by three with
+#: commas or spaces (one kind a number), and a decimal point. No exponents, underscores,
+#: ``NaN``, ``Infinity``, hexadecimal or Indian grouping (``1,23,456``).
+AMOUNT_TEXT = re.compile(
+    r"(?P<sign>[-+]?) ?(?:¥|RMB)? ?(?P<sign2>[-+]?) ?"
+    r"(?P<digits>\d+|\d{1,3}(?P<sep>[, ])\d{3}(?:(?P=sep)\d{3})*|(?=\.\d))"
+    r"(?:\.(?P<fraction>\d*))?"
+)
 
 
 def _amount_text(raw: str) -> tuple[Decimal, bool] | None:
     """Amount text and whether it says 万: separators, ￥, 元, full-width digits, dashes for
-    zero, ``(1,200.00)`` for negatives."""
-    text = squeeze(raw)
+    zero, ``(1,200.00)`` for negatives; :class:`CellError` for anything else."""
+    text = " ".join(unicodedata.normalize("NFKC", raw).split())
     if not text:
         return None
-    if text in ZERO_DASHES:
+    if text.replace(" ", "") in ZERO_DASHES:
         return Decimal(0), False
     negative = text.startswith("(") and text.endswith(")")
     if negative:
-        text = text[1:-1]
+        text = text[1:-1].strip()
     in_wan = text.endswith(("万元", "万"))
-    text = text.removesuffix("元").removesuffix("万").removeprefix("RMB")
-    text = text.replace(",", "").replace("¥", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise CellError(
-            f"金额 “{raw.strip()}” 无法识别 (invalid amount), 应为数字, 如 38,600.00"
-        ) from None
+    text = text.removesuffix("元").removesuffix("万").rstrip()
+    match = AMOUNT_TEXT.fullmatch(text)
+    if match is None or (match["sign"] and match["sign2"]) or (negative and text[0] in "+-"):
+        raise CellError(f"金额 “{raw.strip()}” 无法识别 (invalid amount), 应为数字, 如 38,600.00")
+    digits = match["digits"].replace(match["sep"] or ",", "") or "0"
+    number = Decimal(f"{digits}.{match['fraction'] or 0}")
+    if "-" in (match["sign"], match["sign2"]):
+        number = -number
     return (-number if negative else number), in_wan
 
 
@@ -287,12 +329,24 @@ DAY.field = "day"
 
 @dataclass
 class Sheet:
-    """A worksheet's cells as rows of Python values; ``first_row`` is the 1-based row of rows[0]."""
+    """A worksheet's cells as rows of Python values; ``first_row`` is the 1-based row of rows[0].
+
+    ``hidden`` is the sheet's state when it is not visible (``hidden``, ``veryHidden``);
+    ``hidden_rows`` are the 1-based rows holding a value that the file hides, and
+    ``hidden_columns`` the 0-based ranges (first, last) of columns it hides.
+    """
 
     name: str
     rows: list[list]
     first_row: int
     first_col: int = 0
+    hidden: str = ""
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_columns: tuple[tuple[int, int], ...] = ()
+
+    def column_hidden(self, col: int) -> bool:
+        """Whether the column at index ``col`` of :attr:`rows` is hidden."""
+        return any(first <= self.first_col + col <= last for first, last in self.hidden_columns)
 
 
 @dataclass
@@ -322,30 +376,46 @@ def open_workbook(path: Path) -> Workbook:
 
 @lru_cache(maxsize=8)
 def _open_workbook(path: Path, mtime_ns: int, size: int) -> Workbook:
+    if size > MAX_FILE_BYTES:  # not even read
+        raise ImportRefused([Problem(path.name, "", 0, file_too_large(size))])
     content = path.read_bytes()
     try:
+        extents = survey(content)  # before calamine allocates anything
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        states = {m.name: sheet_state(m.visible) for m in book.sheets_metadata}
         sheets = []
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=True)
             start = sheet.start or (0, 0)
-            rows = _fill_merged(rows, sheet.merged_cell_ranges or [], start)
-            sheets.append(Sheet(name, rows, start[0] + 1, start[1]))
+            rows = _fill_merged(name, rows, sheet.merged_cell_ranges or [], start)
+            extent = extents.get(name)
+            sheets.append(
+                Sheet(
+                    name,
+                    rows,
+                    start[0] + 1,
+                    start[1],
+                    states.get(name, ""),
+                    frozenset(extent.hidden_rows) if extent else frozenset(),
+                    tuple(extent.hidden_columns) if extent else (),
+                )
+            )
+    except Refusal as refusal:
+        raise ImportRefused([Problem(path.name, refusal.sheet, 0, refusal.message)]) from None
     except Exception as error:  # calamine raises many kinds for damaged files
         kind = "CSV 文本" if _looks_like_text(content) else "损坏或不是 Excel 表格"
-        raise ImportRefused(
-            [
-                Problem(
-                    path.name,
-                    "",
-                    0,
-                    f"无法打开: {kind} (not a readable .xlsx/.xls file: {error}); "
-                    "请从原软件重新导出为 Excel 表格",
-                )
-            ]
-        ) from None
+        raise ImportRefused([Problem(path.name, "", 0, damaged(error, kind))]) from None
     return Workbook(path, hashlib.sha256(content).hexdigest(), sheets)
+
+
+def sheet_state(visible: python_calamine.SheetVisibleEnum) -> str:
+    """calamine's sheet visibility as :attr:`Sheet.hidden`."""
+    if visible == python_calamine.SheetVisibleEnum.Hidden:
+        return "hidden"
+    if visible == python_calamine.SheetVisibleEnum.VeryHidden:
+        return "veryHidden"
+    return ""
 
 
 def forget_workbooks() -> None:
@@ -363,15 +433,21 @@ def _looks_like_text(content: bytes) -> bool:
     return b"\x00" not in head and not head.startswith(b"PK")
 
 
-def _fill_merged(rows: list[list], merged: list, start: tuple[int, int]) -> list[list]:
+def _fill_merged(name: str, rows: list[list], merged: list, start: tuple[int, int]) -> list[list]:
     """Copy a merged range's text into all its cells, so a merged header or date reads everywhere.
 
-    Numbers are left in the first cell only: a merged amount must not count twice.
+    Numbers are left in the first cell only: a merged amount must not count twice. Merged
+    ranges do not overlap: more merged cells than :data:`MAX_CELLS` are refused (the copying
+    would take hours).
     """
+    budget = MAX_CELLS
     for (top, left), (bottom, right) in merged:
         r0, c0 = top - start[0], left - start[1]
         if not (0 <= r0 < len(rows) and 0 <= c0 < len(rows[r0])):
             continue
+        budget -= (min(bottom - start[0] + 1, len(rows)) - r0) * (right - left + 1)
+        if budget < 0:
+            raise Refusal(name, f"合并单元格多于 {MAX_CELLS} 格 (too many merged cells)")
         value = rows[r0][c0]
         if value == "" or isinstance(value, int | float):
             continue
