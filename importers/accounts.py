@@ -209,6 +209,21 @@ class AccountBook:
         self._touch(parent, when)
         return parent, ""
 
+    def standard(self, code: str, path: str, when: datetime.date) -> tuple[str | None, str]:
+        """The account of a name path: the ledger's own, else opened with the standard's
+        ``code`` (when it is free and extends the parent's), else with the next code."""
+        account, _ = self.resolve("", path, when, False)
+        if account is not None:
+            return account, ""
+        parent_path, _, name = path.rpartition("-")
+        parent = self.resolve("", parent_path, when, False)[0] if parent_path else None
+        free = code and self.resolve(code, "", when, False)[0] is None
+        if parent and free and code.startswith(chart.code_of(parent)):
+            account = f"{parent}:{chart.component(code, name)}"
+            self.open(account, name, when)
+            return account, ""
+        return self.resolve("", path, when, True)
+
     def next_code(self, parent: str) -> str:
         """The next free two-digit sub-code under ``parent`` (``501`` → ``50101``, ``50102`` …)."""
         base = chart.code_of(parent)

@@ -1,5 +1,6 @@
-"""Spreadsheets the bookkeeping commands read (scripts/books.py), besides trial balances
-(:mod:`importers.trial_balance`): bank statements to reconcile, and distribution plans.
+"""Spreadsheets the bookkeeping commands read (:mod:`projects.reconcile`,
+:mod:`projects.year_end`), besides trial balances (:mod:`importers.trial_balance`): bank
+statements to reconcile, and distribution plans.
 
 **Bank statements** are read by the statement importer's own dialect and balance checks
 (:class:`importers.movements.StatementImporter`), for ``cunzhang reconcile``.

@@ -127,37 +127,19 @@ class MovementsImporter(SheetImporter):
         """The file's own account (see the module doc), or ``None`` with a problem."""
         where = (workbook.label, header.sheet.name, header.sheet.first_row + header.index)
         first = _first_date(header)
-        if self.options.account:
-            text = self.options.account
-            if book.exists(text):
-                return text
-            if ":" in text:  # a Beancount account: open it by its code and name path
-                code, path = chart.code_of(text), chart.name_path(text)
-            else:
-                code, path = "", text
-            account, reason = book.resolve(code, path, first, self.options.create_accounts)
-            if account is None:
-                problems.append(Problem(*where, f"--account {text}: {reason}"))
-            return account
-        number = header.note("账号", "账户", "卡号")
-        matches = book.by_number(number) if number else []
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            problems.append(Problem(*where, f"账号 {number} 对应多个账户 {matches}: 用 --account"))
-            return None
-        fallback = self.fallback_account(header, book, first, number)
-        if fallback is not None:
-            return fallback
-        shown = f"账号 {number} 不是任何 open 的 account_number" if number else "表中没有账号"
-        problems.append(
-            Problem(
-                *where,
+        text = self.options.account or ""
+        number = "" if text else header.note("账号", "账户", "卡号")
+        account, reason = own_account(book, text, number, first, self.options.create_accounts)
+        if account is None and not reason:
+            account = self.fallback_account(header, book, first, number)
+            shown = f"账号 {number} 不是任何 open 的 account_number" if number else "表中没有账号"
+            reason = (
                 f"无法确定本表的账户 ({shown}): 在该账户的 open 下写 "
-                'account_number: "账号", 或用 --account 指定, 如 --account 银行存款-青石农商行',
+                'account_number: "账号", 或用 --account 指定, 如 --account 银行存款-青石农商行'
             )
-        )
-        return None
+        if account is None:
+            problems.append(Problem(*where, reason))
+        return account
 
     def fallback_account(
         self, header: Header, book: AccountBook, first: datetime.date, number: str
@@ -392,6 +374,30 @@ class StatementImporter(MovementsImporter):
 
     dialect = StatementColumns
     has_counter = False
+
+
+def own_account(
+    book: AccountBook, text: str, number: str, when: datetime.date, create: bool = False
+) -> tuple[str | None, str]:
+    """The account a bank or cash file is about: the one ``text`` (``--account``) names (a
+    Beancount account the ledger lacks is opened by its code and name path, with ``create``),
+    else the one whose ``open`` has the file's 账号 ``number`` as ``account_number``.
+
+    ``(account, "")``; ``(None, reason)`` when ``text`` names no account or ``number``
+    several; ``(None, "")`` when neither decides (the caller's fallback).
+    """
+    if text:
+        if book.exists(text):
+            return text, ""
+        code, path = (chart.code_of(text), chart.name_path(text)) if ":" in text else ("", text)
+        account, reason = book.resolve(code, path, when, create)
+        return account, "" if account is not None else f"--account {text}: {reason}"
+    matches = book.by_number(number) if number else []
+    if len(matches) == 1:
+        return matches[0], ""
+    if len(matches) > 1:
+        return None, f"账号 {number} 对应多个账户 {matches}: 用 --account"
+    return None, ""
 
 
 def _first_date(header: Header) -> datetime.date:

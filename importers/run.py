@@ -3,45 +3,39 @@
 :func:`import_files` is the whole contract (design.md §5), for the CLI and for scripts:
 
 1. every file is opened and recognised by content; any problem refuses the whole import;
-2. the villages are locked (``flock`` on each village folder's own descriptor, so concurrent
-   imports wait for each other and no lock file is left behind), and a write a crash
-   interrupted there is finished or undone (:func:`projects.files.recover`);
+2. the villages are locked and their ledgers read inside the lock
+   (:func:`importers.writing.locked`);
 3. each file is extracted against its village's ledger by the beangulp importer of its
    kind, and entries whose content key the ledger already holds are skipped;
-4. the new text is rendered (one journal file per year, new accounts in
+4. the new text is planned (one journal file per year, new accounts in
    ``accounts.beancount``, declarations in ``projects.beancount``) and the source file is
    archived under ``documents/<account>/<date>.<sha256>.<name>``. A township's fund register
    is archived whole at township level (``<乡镇>/documents/…``, outside every village's
    documents, which is all Fava serves), and into each village only as an extract of that
    village's rows, at their original sheets and row numbers
    (:func:`importers.register.village_extract`);
-5. every changed file and archive is staged in a hidden folder inside its village
-   (:class:`projects.files.Commit`), and the staged copy of each changed ledger is loaded
-   with Beancount and its plugins: any error the import would add refuses it — the real
-   ledger has not been touched. While Beancount loads, the import holds nothing per row
-   (the workbooks, the entries and the text are let go of), so an import's memory is one
-   Beancount load's;
-6. only then the staged files are published together, in one commit: killed at any moment,
-   the villages are left as before or as after the import, never in between.
+5. the changes are staged, checked with Beancount and its plugins, and published in one
+   commit, as every ledger write is (:mod:`importers.writing`): any error the import would
+   add refuses it, and killed at any moment the villages are left as before or as after.
+   While Beancount loads, the import holds nothing per row (:func:`released`: the
+   workbooks, the entries and the text are let go of), so an import's memory is one
+   Beancount load's.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import gc
-import os
-import shutil
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from beancount.core import data
 
-from importers import IMPORTERS, RegisterImporter
+from importers import IMPORTERS, RegisterImporter, writing
 from importers.base import Options, SheetImporter, archive_name, import_keys, recognise
 from importers.classify import load_rules
 from importers.register import VILLAGE_KEY, village_extract
@@ -54,13 +48,10 @@ from importers.sheet import (
     open_workbook,
     squeeze,
 )
+from importers.writing import ACCOUNTS, DOCUMENTS, Village, add_entries, append, read_text
 from projects import layout
-from projects.files import Commit, recover, write
-from projects.ledger import read, where
-
-ACCOUNTS = "accounts.beancount"
-PROJECTS = "projects.beancount"
-DOCUMENTS = "documents"
+from projects.files import Commit
+from projects.ledger import read
 
 
 @dataclass
@@ -109,12 +100,9 @@ class ImportReport:
 
 
 @dataclass
-class VillageState:
+class VillageState(Village):
     """A locked village: its ledger as loaded, and what this import adds to it."""
 
-    folder: Path
-    entries: data.Directives
-    errors: list
     keys: set[str]
     options: Options
     added: list[data.Directive] = field(default_factory=list)
@@ -143,7 +131,7 @@ def import_files(
         workbooks = [open_checked(Path(f)) for f in files]
         kinds = recognise_all(workbooks, targets)
     township = targets[0].parent  # a register is archived whole there, under its lock
-    with locked([township, *targets] if RegisterImporter in kinds else targets):
+    with writing.locked([township, *targets] if RegisterImporter in kinds else targets):
         with timed(report, "load"):
             states = {t: load_state(t, account, create_accounts, chart) for t in targets}
         with timed(report, "extract"):
@@ -161,19 +149,67 @@ def import_files(
         if dry_run or not changes:
             return report
         written = sorted(changes) + sorted(archives)
-        with Commit(folders_of(written, township)) as commit:
+        with Commit(writing.folders_of(written, township)) as commit:
             with timed(report, "write"):
-                copies = stage_all(states.values(), changes, archives, commit)
+                copies = writing.stage(list(states.values()), changes, archives, commit)
             del changes, archives  # staged: not held while Beancount loads
             with timed(report, "check"):
-                keys = release(states.values(), report)
-                loaded = check(copies, sources)
-                for (state, staged), entries in zip(copies, loaded, strict=True):
-                    relocate(state, staged, entries, keys)
+                check_lightly(list(states.values()), copies, sources, report)
             with timed(report, "write"):
                 commit.publish()
         report.written = written
     return report
+
+
+# -- memory while Beancount loads the staged copies ----------------------------------------
+
+
+def check_lightly(
+    states: list[VillageState],
+    copies: list[tuple[Village, Path]],
+    sources: dict[str, str],
+    report: ImportReport,
+) -> None:
+    """:func:`importers.writing.check`, holding nothing per row while Beancount loads
+    (:func:`release`); then each file report's entries again, as loaded (:func:`relocate`)."""
+    keys = release(states, report)
+    loaded = writing.check(copies, sources)
+    for (state, staged), entries in zip(copies, loaded, strict=True):
+        relocate(state, staged, entries, keys)
+
+
+def release(states: list[VillageState], report: ImportReport) -> dict[int, str]:
+    """Let go of what the import holds per row before Beancount loads the staged ledger, so
+    that memory is one Beancount load's: the ledger as loaded before (its errors are kept) and
+    the new entries; returns each file report's content keys, in one string (a fresh object:
+    the many small ones can all be freed). The heap they leave is given back to the system
+    (glibc's ``malloc_trim``), else the load could not reuse it."""
+    keys = {id(r): " ".join(e.meta["import_key"] for e in r.added) for r in report.files}
+    for state in states:
+        state.entries, state.keys, state.added = [], set(), []
+    for file_report in report.files:
+        file_report.added = []
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return keys
+
+
+def relocate(
+    state: VillageState, staged: Path, entries: data.Directives, keys: dict[int, str]
+) -> None:
+    """Each file report's entries again, as Beancount loaded them from the staged copy
+    (``filename`` and ``lineno`` say where in the village's files they are written)."""
+    by_key = {e.meta["import_key"]: e for e in entries if e.meta and "import_key" in e.meta}
+    prefix, real = str(staged), str(state.folder)
+    filenames: dict[str, str] = {}  # staged → village file, one string each (as Beancount's)
+    for file_report in state.reports:
+        file_report.added = [by_key[key] for key in keys[id(file_report)].split()]
+        for entry in file_report.added:
+            staged_name = entry.meta["filename"]
+            if staged_name not in filenames:
+                filenames[staged_name] = staged_name.replace(prefix, real, 1)
+            entry.meta["filename"] = filenames[staged_name]
 
 
 @contextlib.contextmanager
@@ -234,27 +270,7 @@ def recognise_all(workbooks: list[Workbook], targets: list[Path]) -> list[type[S
     return kinds
 
 
-# -- locking and loading -------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def locked(villages: list[Path]) -> Iterator[None]:
-    """Exclusive ``flock`` on each village folder (in a fixed order, so two imports never
-    deadlock); the lock is on the folder's own descriptor, leaving no file behind. Inside
-    the locks, a write a crash interrupted is first finished or undone
-    (:func:`projects.files.recover`), so the ledger read is never half-written."""
-    descriptors = []
-    try:
-        for folder in sorted(villages):
-            descriptor = os.open(folder, os.O_RDONLY)
-            descriptors.append(descriptor)
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-        recover(sorted(villages))
-        yield
-    finally:
-        for descriptor in reversed(descriptors):
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
-            os.close(descriptor)
+# -- loading -------------------------------------------------------------------------------
 
 
 def load_state(folder: Path, account: str | None, create: bool, chart: str) -> VillageState:
@@ -376,10 +392,6 @@ def is_open(entry: data.Directive) -> bool:
 # -- planning the text ---------------------------------------------------------------------
 
 
-def read_text(path: Path) -> str:
-    return path.read_text("utf-8") if path.exists() else ""
-
-
 def plan(
     states: list[VillageState], registers: dict[Path, Path]
 ) -> tuple[dict[Path, str], dict[Path, bytes | Path]]:
@@ -401,204 +413,3 @@ def plan(
             title = f"导入 import: {report.file.name} ({report.kind}, {report.archive.name})"
             add_entries(changes, state.folder, report.added, title, archive)
     return changes, archives
-
-
-def append(changes: dict[Path, str], path: Path, text: str, header: str = "") -> None:
-    """Plan ``text`` at the end of ``path`` (its current text, else ``header``, first)."""
-    current = changes.get(path)
-    if current is None:
-        current = read_text(path) or header
-    changes[path] = current + text
-
-
-def add_entries(
-    changes: dict[Path, str],
-    folder: Path,
-    entries: list[data.Directive],
-    title: str,
-    archive: Path | None = None,
-) -> None:
-    """Plan entries into the village's files under one ``title`` comment: declarations into
-    ``projects.beancount``, the rest into ``journal/<year>.beancount``; each entry cites the
-    archived source (``document``) relative to its file, as Fava resolves it."""
-    by_file: dict[Path, list] = defaultdict(list)
-    targets: dict[int | None, tuple[Path, str]] = {}  # year (None: projects) → file, document
-    for entry in sorted(entries, key=data.entry_sortkey):
-        year = None if isinstance(entry, data.Custom) else entry.date.year
-        if year not in targets:
-            target = folder / (PROJECTS if year is None else f"journal/{year}.beancount")
-            document = os.path.relpath(archive, target.parent) if archive is not None else ""
-            targets[year] = target, document
-        target, document = targets[year]
-        if document:
-            entry.meta["document"] = document
-        by_file[target].append(entry)
-    for target, part in by_file.items():
-        append(changes, target, block(part, title), journal_header(folder, target))
-
-
-def journal_header(folder: Path, target: Path) -> str:
-    """The first line of a new journal file (as ``village new`` writes it)."""
-    return f"; {folder.parent.name} {folder.name} {target.stem}年 日记账 (journal)\n"
-
-
-# -- checking and writing ------------------------------------------------------------------
-
-
-def check_staged(
-    states,
-    changes: dict[Path, str],
-    archives: dict[Path, bytes | Path],
-    workbooks: list[Workbook],
-) -> None:
-    """Load a staged copy of every changed ledger; refuse on any error the import adds."""
-    with Commit(folders_of([*changes, *archives])) as staging:  # checked, never published
-        copies = stage_all(states, changes, archives, staging)
-        check(copies, {archive_name(w): w.label for w in workbooks})
-
-
-def village_of(path: Path) -> Path | None:
-    """The village folder holding ``path``, if any."""
-    return next((parent for parent in path.parents if layout.is_village(parent)), None)
-
-
-def folders_of(paths: list[Path], township: Path | None = None) -> set[Path]:
-    """The folders a commit writes: the village of each path, else (a register's full copy)
-    the township."""
-    folders = {village_of(path) or township for path in paths}
-    if None in folders:
-        raise ValueError(f"not in a village: {sorted(p for p in paths if not village_of(p))}")
-    return folders
-
-
-def stage_all(
-    states, changes: dict[Path, str], archives: dict[Path, bytes | Path], commit: Commit
-) -> list[tuple[VillageState, Path]]:
-    """Stage every change and archive in ``commit``: for each changed village, a copy of its
-    ledger with the changes, in its staging folder (to be checked, then its changed files
-    published); archives outside the villages (a township's register) as they are."""
-    copies = []
-    paths = [*changes, *archives]
-    for state in states:
-        mine = [path for path in paths if path.is_relative_to(state.folder)]
-        if not mine:
-            continue
-        staged = stage(
-            state.folder, commit.staging(state.folder) / state.folder.name, changes, archives
-        )
-        for path in mine:
-            commit.add(path, staged / path.relative_to(state.folder))
-        copies.append((state, staged))
-    for archive, content in archives.items():
-        if village_of(archive) is None:
-            commit.put(archive, content)
-    return copies
-
-
-def check(
-    copies: list[tuple[VillageState, Path]], sources: dict[str, str]
-) -> list[data.Directives]:
-    """Load each staged copy with its plugins: its entries; :class:`ImportRefused` on any error
-    the import adds (``sources``: the archive names of the files → their labels)."""
-    problems: list[Problem] = []
-    loaded = []
-    for state, staged in copies:
-        entries, errors, _ = read(staged / layout.MAIN)
-        before = Counter(message(e) for e in state.errors)
-        for error in errors:
-            text = message(error)
-            if before[text]:
-                before[text] -= 1
-                continue
-            problems.append(problem_of(error, text, sources, staged, state.folder))
-        loaded.append(entries)
-    if problems:
-        raise ImportRefused(problems)
-    return loaded
-
-
-def release(states, report: ImportReport) -> dict[int, str]:
-    """Let go of what the import holds per row before Beancount loads the staged ledger, so
-    that memory is one Beancount load's: the ledger as loaded before (its errors are kept) and
-    the new entries; returns each file report's content keys, in one string (a fresh object:
-    the many small ones can all be freed). The heap they leave is given back to the system
-    (glibc's ``malloc_trim``), else the load could not reuse it."""
-    keys = {id(r): " ".join(e.meta["import_key"] for e in r.added) for r in report.files}
-    for state in states:
-        state.entries, state.keys, state.added = [], set(), []
-    for file_report in report.files:
-        file_report.added = []
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    return keys
-
-
-def relocate(
-    state: VillageState, staged: Path, entries: data.Directives, keys: dict[int, str]
-) -> None:
-    """Each file report's entries again, as Beancount loaded them from the staged copy
-    (``filename`` and ``lineno`` say where in the village's files they are written)."""
-    by_key = {e.meta["import_key"]: e for e in entries if e.meta and "import_key" in e.meta}
-    prefix, real = str(staged), str(state.folder)
-    filenames: dict[str, str] = {}  # staged → village file, one string each (as Beancount's)
-    for file_report in state.reports:
-        file_report.added = [by_key[key] for key in keys[id(file_report)].split()]
-        for entry in file_report.added:
-            staged_name = entry.meta["filename"]
-            if staged_name not in filenames:
-                filenames[staged_name] = staged_name.replace(prefix, real, 1)
-            entry.meta["filename"] = filenames[staged_name]
-
-
-def stage(
-    folder: Path, staged: Path, changes: dict[Path, str], archives: dict[Path, bytes | Path]
-) -> Path:
-    """A copy of the village's text files with the changes applied; its documents as
-    symlinks, the new archives as files (to be published)."""
-    shutil.copytree(folder, staged, ignore=shutil.ignore_patterns(DOCUMENTS, ".*"))
-    for path, text in changes.items():
-        if path.is_relative_to(folder):
-            target = staged / path.relative_to(folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, "utf-8")
-    documents = folder / DOCUMENTS
-    for path in documents.rglob("*") if documents.is_dir() else []:
-        if path.is_file():
-            target = staged / path.relative_to(folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(path.resolve())
-    for archive, content in archives.items():
-        if archive.is_relative_to(folder):
-            write(staged / archive.relative_to(folder), content)
-    return staged
-
-
-def message(error: object) -> str:
-    return " ".join(str(getattr(error, "message", error)).split())
-
-
-def problem_of(error, text: str, sources: dict[str, str], staged: Path, folder: Path) -> Problem:
-    """An error of the staged ledger as a problem: at its source row when the import made it."""
-    entry = getattr(error, "entry", None)
-    meta = getattr(entry, "meta", None) or {}
-    document = Path(str(meta.get("document", ""))).name.split(".", 1)[-1]
-    if "import_key" in meta and document in sources:
-        if isinstance(entry, data.Balance):
-            prefix = "余额核对失败: 表中余额与账上不符, 缺期初余额或漏记、重复记录? "
-        else:
-            prefix = "Beancount 检查未通过: "
-        return Problem(sources[document], str(meta["sheet"]), int(meta["row"]), prefix + text)
-    location = where(getattr(error, "source", None)).replace(str(staged), str(folder))
-    return Problem(location, "", 0, text)
-
-
-def commit(changes: dict[Path, str], archives: dict[Path, bytes | Path]) -> None:
-    """Write every changed file and archive together, in one :class:`~projects.files.Commit`
-    (the caller holds the villages' locks)."""
-    with Commit(folders_of([*changes, *archives])) as transaction:
-        for path, text in changes.items():
-            transaction.put(path, text.encode("utf-8"))
-        for archive, content in archives.items():
-            transaction.put(archive, content)
-        transaction.publish()

@@ -17,7 +17,7 @@ copies under ``documents/``) is a :class:`Commit`, a write-ahead journal:
    are deleted, the coordinator's last.
 
 :func:`recover` (run under the folder's lock before anything is read or written, see
-``importers.run.locked``) makes a crash at any point leave nothing or everything: a staging
+``importers.writing.locked``) makes a crash at any point leave nothing or everything: a staging
 folder whose coordinator has no ``COMMITTED`` marker is deleted (nothing happened); one whose
 coordinator has it gets its remaining moves done (a move whose staged file is gone was done)
 and is deleted. :func:`unfinished` lists the committed staging folders still to publish,

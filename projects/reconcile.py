@@ -18,6 +18,10 @@ month can go unnoticed::
 
     2024-04-01 balance Assets:102-银行存款:10201-青石农商行  186420.50 CNY
       reconciled: "2024-03"
+
+:func:`reconcile_month` is ``cunzhang reconcile``: the statement read
+(:mod:`importers.books`), the month compared, and the assertion written as every ledger
+write is (:mod:`importers.writing`).
 """
 
 from __future__ import annotations
@@ -25,10 +29,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from importers import writing
+from importers.accounts import AccountBook
+from importers.books import Statement, read_statement
+from importers.movements import own_account
+from importers.sheet import ImportRefused, Problem
+from importers.writing import Outcome
+from projects import disclosure
 from projects.books import ZERO
 from projects.ledger import where as location
 
@@ -116,3 +128,103 @@ def assertion(account: str, month_end: datetime.date, balance: Decimal, meta: di
     return data.Balance(
         meta, month_end + ONE_DAY, account, Amount(balance + ZERO, "CNY"), None, None
     )
+
+
+# -- cunzhang reconcile --------------------------------------------------------------------
+
+
+def reconcile_month(
+    folder: Path,
+    month: str,
+    statement: Path | None = None,
+    balance: Decimal | None = None,
+    account: str | None = None,
+) -> tuple[Reconciliation, str, Outcome]:
+    """Reconcile a month; when the balances agree, mark it with a balance assertion.
+
+    Returns the reconciliation, the bank account and what was written.
+    """
+    period = disclosure.parse_period(month)
+    if period.kind != "月度":
+        raise ImportRefused([Problem(month, "", 0, "--month 应写成 2024-03 (a month)")])
+    read = read_statement(Path(statement)) if statement else None
+    items, closing_balance = statement_items(read, period) if read else ([], None)
+    if balance is not None:
+        if closing_balance is not None and closing_balance != balance:
+            raise ImportRefused(
+                [
+                    Problem(
+                        read.workbook.label,
+                        "",
+                        0,
+                        f"对账单月末余额 {closing_balance:,.2f} 与 --balance {balance:,.2f} 不同",
+                    )
+                ]
+            )
+        closing_balance = balance
+    if closing_balance is None:
+        raise ImportRefused(
+            [Problem(month, "", 0, "没有对账单月末余额: 给出对账单 (含余额列) 或 --balance")]
+        )
+    with writing.village(folder) as village:
+        entries = village.entries
+        own = bank_account(village.folder, entries, account, read.number if read else "")
+        books_items, books_balance = book_items(entries, own, period.start, period.end)
+        result = reconcile(books_items, items, books_balance, closing_balance)
+        outcome = Outcome()
+        if not result.reconciled:
+            return result, own, outcome
+        date = period.end + ONE_DAY
+        done = [
+            e
+            for e in entries
+            if isinstance(e, data.Balance)
+            and (e.date, e.account) == (date, own)
+            and e.meta.get("reconciled") == period.code
+        ]
+        if done:
+            outcome.note = f"已对账 (already reconciled: {location(done[0].meta)})"
+            return result, own, outcome
+        meta = {"reconciled": period.code}
+        meta["statement"] = read.workbook.label if read else "手工输入余额 (typed)"
+        outcome.entries = [assertion(own, period.end, closing_balance, meta)]
+        title = f"银行对账 reconcile: {period.code}"
+        outcome.written = village.append(outcome.entries, title)
+    return result, own, outcome
+
+
+def statement_items(
+    read: Statement, period: disclosure.Period
+) -> tuple[list[Item], Decimal | None]:
+    """The statement's movements in the period, and its last balance up to the period's end."""
+    items, closing_balance = [], None
+    for movement in read.movements:
+        record = movement.record
+        if period.start <= movement.date <= period.end:
+            text = " ".join(str(record.values.get(k) or "") for k in ("payee", "summary"))
+            source = f"{read.workbook.label}:{record.sheet}:{record.row}"
+            items.append(Item(movement.date, movement.amount, text.strip(), source))
+        if movement.date <= period.end and movement.balance is not None:
+            closing_balance = movement.balance
+    return items, closing_balance
+
+
+def bank_account(folder: Path, entries: data.Directives, text: str | None, number: str) -> str:
+    """The bank account: ``--account``, else the statement's 账号 (the account lookup of
+    :func:`importers.movements.own_account`), else the only one."""
+    book = AccountBook(entries)
+    account, reason = own_account(book, text or "", number, datetime.date.today())
+    if account is not None:
+        return account
+    if reason:
+        raise writing.refusal(folder, reason)
+    if number:  # a statement of another account must not be reconciled with this one
+        raise writing.refusal(
+            folder,
+            f"对账单账号 {number} 对应 0 个账户 (open 的 account_number): "
+            "请用 --account 指定银行账户",
+        )
+    banks = [a for a in book.opened if a.startswith("Assets:102-") and a.count(":") == 2]
+    if len(banks) == 1:
+        return banks[0]
+    raise writing.refusal(folder, f"请用 --account 指定银行账户 (which bank account?): {banks}")

@@ -17,8 +17,9 @@ from projects import chart_move, disclosure
 from projects.chart import chart
 from projects.layout import MAIN
 from projects.ledger import read
+from projects.opening import open_books
 from projects.reports import Books
-from scripts.books import close_books, open_books
+from projects.year_end import close_books
 from scripts.village import new_village
 from tests.conftest import run_cli
 from tests.importkit import BANK, snapshot, workbook

@@ -5,7 +5,7 @@ An import writes several files in one or more folders (journal, ``accounts.beanc
 :class:`projects.files.Commit`. Each test runs the import in a forked child process and
 kills it: at every file-system step of the commit in turn (``os.replace``, ``os.rename``,
 ``shutil.rmtree``: every boundary), and with ``SIGKILL`` at random times over a large
-import. Then recovery runs (``importers.run.locked``, what every import and write does
+import. Then recovery runs (``importers.writing.locked``, what every import and write does
 first) and every file of the folders must be byte for byte the one before or the one after.
 """
 
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from importers import run
+from importers import writing
 from importers.run import import_files
 from projects.files import STAGING, unfinished
 from tests.conftest import run_cli
@@ -99,7 +99,7 @@ def in_child(target: Callable[[], object], crash_at: int | None = None) -> tuple
 
 def recover(folders: list[Path]) -> None:
     """What every import and write does first, under the locks."""
-    with run.locked(folders):
+    with writing.locked(folders):
         pass
 
 

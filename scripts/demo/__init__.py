@@ -42,7 +42,7 @@ The package, in the order a newcomer reads it:
   writes the entries with their source, the balance assertions and the archived copies
   under ``documents/``; a month is reconciled with the bank statement (``cunzhang
   reconcile``), and the year is closed and distributed (``cunzhang close-year``,
-  ``cunzhang distribute``): the commands' functions in :mod:`scripts.books`, so every
+  ``cunzhang distribute``): the commands' functions (:mod:`projects.year_end`), so every
   written entry is theirs.
 """
 

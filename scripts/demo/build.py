@@ -18,7 +18,9 @@ from importers.trial_balance import MAPPING_COLUMNS, mapping_path, mapping_text
 from projects import chart
 from projects.layout import EMBEDDED_LEDGERS
 from projects.model import DECISION_STEPS, RESULT_STEP
-from scripts.books import close_books, distribute_plan, open_books, reconcile_month
+from projects.opening import open_books
+from projects.reconcile import reconcile_month
+from projects.year_end import close_books, distribute_plan
 from scripts.demo.book import Book, Txn
 from scripts.demo.common import (
     DEFAULT_SEED,
