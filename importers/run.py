@@ -116,6 +116,7 @@ def import_files(
     create_accounts: bool = False,
     dry_run: bool = False,
     chart: str = "2023",
+    hidden: str = "refuse",
 ) -> ImportReport:
     """Import ``files`` into the village (or, for fund registers, township) at ``village``.
 
@@ -133,7 +134,7 @@ def import_files(
     township = targets[0].parent  # a register is archived whole there, under its lock
     with writing.locked([township, *targets] if RegisterImporter in kinds else targets):
         with timed(report, "load"):
-            states = {t: load_state(t, account, create_accounts, chart) for t in targets}
+            states = {t: load_state(t, account, create_accounts, chart, hidden) for t in targets}
         with timed(report, "extract"):
             extract_all(workbooks, kinds, states, targets, report)
             sources = {archive_name(w): w.label for w in workbooks}
@@ -273,13 +274,17 @@ def recognise_all(workbooks: list[Workbook], targets: list[Path]) -> list[type[S
 # -- loading -------------------------------------------------------------------------------
 
 
-def load_state(folder: Path, account: str | None, create: bool, chart: str) -> VillageState:
+def load_state(
+    folder: Path, account: str | None, create: bool, chart: str, hidden: str = "refuse"
+) -> VillageState:
     """A village's ledger, its content keys and its rules (refused if the rules are wrong)."""
     entries, errors, _ = read(folder / layout.MAIN)
     rules, problems = load_rules(folder)
     if problems:
         raise ImportRefused(problems)
-    options = Options(account=account, create_accounts=create, chart=chart, rules=rules)
+    options = Options(
+        account=account, create_accounts=create, chart=chart, rules=rules, hidden=hidden
+    )
     return VillageState(folder, entries, errors, import_keys(entries), options)
 
 
@@ -314,7 +319,8 @@ def extract(
     """Extract one file into the states of the villages it concerns, skipping duplicates."""
     path = str(workbook.path)
     if importer_class is RegisterImporter:
-        importer = importer_class(Options(chart=next(iter(states.values())).options.chart))
+        options = next(iter(states.values())).options
+        importer = importer_class(Options(chart=options.chart, hidden=options.hidden))
         entries = importer.extract(path, [])
         for folder, part in dispatch(workbook, entries, targets, report).items():
             file_report = add(states[folder], importer, workbook, part)

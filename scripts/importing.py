@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from importers.accounts import PENDING
+from importers.base import HIDDEN_CHOICES
 from importers.run import ImportReport, import_files
 from importers.sheet import ImportRefused
 from projects import layout
@@ -38,6 +39,13 @@ from scripts.context import Context
     show_default=True,
     help="表中科目编码所用的科目表 chart version of the codes.",
 )
+@click.option(
+    "--hidden",
+    type=click.Choice(HIDDEN_CHOICES),
+    default="refuse",
+    show_default=True,
+    help="隐藏的工作表、行和列: 拒绝导入、一并导入或跳过 hidden sheets, rows and columns.",
+)
 @click.pass_obj
 def import_command(
     obj: Context,
@@ -47,6 +55,7 @@ def import_command(
     create_accounts: bool,
     dry_run: bool,
     chart: str,
+    hidden: str,
 ) -> None:
     """导入表格 (日记账、凭证列表、对账单、帮扶资金台账): import spreadsheets.
 
@@ -54,7 +63,7 @@ def import_command(
     """
     folder = layout.resolve(village, obj.ledgers)
     try:
-        report = import_files(folder, list(files), account, create_accounts, dry_run, chart)
+        report = import_files(folder, list(files), account, create_accounts, dry_run, chart, hidden)
     except ImportRefused as refused:
         for problem in refused.problems:
             click.echo(str(problem), err=True)

@@ -30,7 +30,7 @@ from importers.sheet import (
     records,
 )
 from projects.ledger import read
-from tests.conftest import CUNZHANG
+from tests.conftest import CUNZHANG, run_cli
 from tests.importkit import JOURNAL_HEADER, journal, snapshot, village
 
 #: Address space the memory-limited import may use: a normal import needs under 300 MB
@@ -532,3 +532,20 @@ def test_damaged_files_are_refused_in_one_line(tmp_path, xlsx_bytes, data):
         open_workbook(path)
     except ImportRefused as refused:
         assert len(refused.problems) == 1
+
+
+@pytest.mark.parametrize(("choice", "added"), [("include", 7), ("skip", 5)])
+def test_the_import_command_takes_hidden(ledgers, folder, tmp_path, choice, added):
+    path = hidden_book(tmp_path / "h.xlsx", "hidden", [])
+    before = snapshot(folder)
+    refused = run_cli("import", str(folder), str(path), "--create-accounts", ledgers=ledgers)
+    assert refused.exit_code == 1
+    assert "工作表被隐藏" in refused.output
+    assert snapshot(folder) == before
+    result = run_cli(
+        "import", str(folder), str(path), "--create-accounts", "--hidden", choice, ledgers=ledgers
+    )
+    assert result.exit_code == 0, result.output
+    entries, _, _ = read(folder / "main.beancount")
+    imported = [e for e in entries if hasattr(e, "postings") and "import_key" in e.meta]
+    assert len(imported) == added
