@@ -34,10 +34,13 @@ from decimal import Decimal
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from projects.balances import balances
 from projects.books import ZERO, root
 
 #: The standard's accounts of the year end: codes and name paths (名称路径).
 YEAR_PROFIT = "Equity:321-本年收益"
+#: The one sub-account the year end credits with the year's result and debits with its
+#: distribution: 322 收益分配's 32202 未分配收益.
 RETAINED = ("32202", "收益分配-未分配收益")
 ALLOCATED = ("32201", "收益分配-各项分配")
 RESERVE = ("3220101", "收益分配-各项分配-提取公积公益金")
@@ -47,26 +50,22 @@ PUBLIC_FUND = ("311", "公积公益金")
 MEMBERS_PAYABLE = ("", "应付款-应付成员分配")
 
 RESULT_ROOTS = ("Income", "Expenses")
+#: The first-level accounts of the year's result and its distribution, 321 本年收益 and 322
+#: 收益分配: their balance, with the income and expense not yet closed, is the statements'
+#: 未分配收益 whether the year is closed or not. Wider than ``RETAINED``: before the year
+#: end, and in books that keep 322 without sub-accounts, earnings also stand in 321, in
+#: 32201 各项分配 or in 322 itself.
+EARNINGS = ("321", "322")
 
 
 def year_end(year: int) -> datetime.date:
     return datetime.date(year, 12, 31)
 
 
-def balances(entries: data.Directives, until: datetime.date, keep) -> dict[str, Decimal]:
-    """The non-zero balances, after ``until``'s transactions, of the accounts ``keep`` accepts."""
-    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for entry in entries:
-        if isinstance(entry, data.Transaction) and entry.date <= until:
-            for posting in entry.postings:
-                if keep(posting.account):
-                    sums[posting.account] += posting.units.number
-    return {account: amount for account, amount in sorted(sums.items()) if amount}
-
-
 def results(entries: data.Directives, until: datetime.date) -> dict[str, Decimal]:
-    """Income and expense balances not yet closed at ``until``."""
-    return balances(entries, until, lambda a: root(a) in RESULT_ROOTS)
+    """Income and expense balances not yet closed at ``until``, non-zero, by account."""
+    sums = balances(entries, until)
+    return {a: v for a, v in sorted(sums.items()) if v and root(a) in RESULT_ROOTS}
 
 
 def posting(account: str, number: Decimal, meta: dict | None = None) -> data.Posting:
@@ -85,7 +84,7 @@ def transaction(
 def close_year(entries: data.Directives, year: int, retained: str) -> list[data.Transaction]:
     """The year's closing entries (module doc); none when nothing is left to close."""
     end = year_end(year)
-    year_profit = balances(entries, end, lambda a: a == YEAR_PROFIT).get(YEAR_PROFIT, ZERO)
+    year_profit = balances(entries, end).get(YEAR_PROFIT, ZERO)
     return close_balances(results(entries, end), year_profit, year, retained)
 
 

@@ -18,7 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from projects import disclosure as model
+from projects import disclosure
+from projects.numerals import capital
 from projects.text import formula_like
 
 #: The watermark of a sheet published with unresolved problems (``--force``).
@@ -40,22 +41,22 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["money"] = money
-    env.filters["capital"] = model.capital
+    env.filters["capital"] = capital
     return env
 
 
-def verification(d: model.Disclosure) -> dict:
+def verification(d: disclosure.Disclosure) -> dict:
     """What ``--verify`` needs from a posted sheet: whose books, which period, the code."""
     return {"township": d.township, "village": d.village, "period": d.period.code, "code": d.code}
 
 
-def render_html(d: model.Disclosure) -> str:
+def render_html(d: disclosure.Disclosure) -> str:
     """The notice-board page; the 「未审核」 watermark when the period has blockers."""
     template = environment().get_template("disclosure.html")
     return template.render(d=d, reviewed=not d.blockers, verification=verification(d))
 
 
-def render_json(d: model.Disclosure) -> str:
+def render_json(d: disclosure.Disclosure) -> str:
     """The disclosure as a JSON document: money as exact strings."""
     return json.dumps({**d.to_json(), "reviewed": not d.blockers}, ensure_ascii=False, indent=2)
 
@@ -86,17 +87,17 @@ FUND_HEADERS = ["出资方", "资金来源", "本期到位", "累计到位", "�
 PROJECT_HEADERS = ["项目", "类别", "预算", "累计到位", "累计支出", "已形成资产", "进度", "决策程序"]
 
 
-def _item_rows(groups: list[model.Group], total: Decimal, what: str) -> Rows:
+def _item_rows(groups: list[disclosure.Group], total: Decimal, what: str) -> Rows:
     rows: Rows = []
     for g in groups:
         rows.append((True, [f"{g.code} {g.name}"]))
         rows += [(False, [i.date, i.narration, i.payee, i.account, i.amount]) for i in g.items]
         rows.append((True, [f"{g.name} 小计", "", "", "", g.subtotal]))
-    rows.append((True, [f"本期{what}合计", f"大写: {model.capital(total)}", "", "", total]))
+    rows.append((True, [f"本期{what}合计", f"大写: {capital(total)}", "", "", total]))
     return rows
 
 
-def _balance_rows(lines: list[model.Line]) -> Rows:
+def _balance_rows(lines: list[disclosure.Line]) -> Rows:
     rows: Rows = []
     for line in lines:
         rows.append((True, [line.label, "", line.amount]))
@@ -109,7 +110,7 @@ def _fund_row(f: dict) -> list:
     return [f["funder"], "、".join(f["sources"]), *money, "; ".join(f["for"])]
 
 
-def _fund_rows(d: model.Disclosure) -> Rows:
+def _fund_rows(d: disclosure.Disclosure) -> Rows:
     totals = [d.funds_total[k] for k in ("received", "received_to_date", "used")]
     return [(False, _fund_row(f)) for f in d.funds] + [(True, ["合计", "", *totals])]
 
@@ -123,9 +124,9 @@ def _project_row(p: dict) -> list:
     return [f"{p['project']} {p['name']}", p["kind"], *money, progress, "\n".join(steps)]
 
 
-def xlsx_sections(d: model.Disclosure) -> list[tuple[str, list[str], Rows]]:
+def xlsx_sections(d: disclosure.Disclosure) -> list[tuple[str, list[str], Rows]]:
     """The sheet's sections (title, headers, rows) in the order the HTML shows them."""
-    assets_total = (True, ["资产合计", f"大写: {model.capital(d.assets_total)}", d.assets_total])
+    assets_total = (True, ["资产合计", f"大写: {capital(d.assets_total)}", d.assets_total])
     sections = [
         (
             "一、各项收入",
@@ -157,7 +158,7 @@ def xlsx_sections(d: model.Disclosure) -> list[tuple[str, list[str], Rows]]:
     return sections
 
 
-def write_xlsx(d: model.Disclosure, path: Path) -> None:
+def write_xlsx(d: disclosure.Disclosure, path: Path) -> None:
     """The disclosure as one A4 sheet, sections one under another, ready to print."""
     wb = Workbook()
     ws = wb.active

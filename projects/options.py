@@ -4,9 +4,13 @@
     2024-01-01 custom "cunzhang-option" "budget_tolerance" 0.05
     2024-01-01 custom "cunzhang-option" "claim_window_days" 30
     2024-01-01 custom "cunzhang-option" "income_bands" "50000 100000"
+    2024-01-01 custom "cunzhang-option" "organisation" "东山村股份经济合作社"
+    2024-01-01 custom "cunzhang-option" "agency" "青石镇农经站"
 
 A county that requires the township review (一审) before execution says so with
-``township_review``; the others have defaults below.
+``township_review``; the others have defaults below. ``organisation`` and ``agency`` name
+the 公开单位 and 编制单位 of the disclosures (unset: the village's 集体经济组织 and the
+township's 农村经营管理站). When an option is set twice, the later setting counts.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ class Options:
     budget_tolerance: Decimal = Decimal("0")
     claim_window_days: int = 30
     income_bands: tuple[Decimal, Decimal] = (Decimal("50000"), Decimal("100000"))
+    organisation: str | None = None
+    agency: str | None = None
 
 
 def read(entries: data.Directives) -> Options:
@@ -39,7 +45,14 @@ def read(entries: data.Directives) -> Options:
         budget_tolerance=Decimal(str(values.get("budget_tolerance", options.budget_tolerance))),
         claim_window_days=int(values.get("claim_window_days", options.claim_window_days)),
         income_bands=parse_bands(values.get("income_bands")) or options.income_bands,
+        organisation=as_text(values.get("organisation")),
+        agency=as_text(values.get("agency")),
     )
+
+
+def as_text(value: object) -> str | None:
+    """An option's text; ``None`` when it is not text."""
+    return value if isinstance(value, str) else None
 
 
 def parse_bands(text: object) -> tuple[Decimal, Decimal] | None:

@@ -30,11 +30,12 @@ from pathlib import Path
 
 import click
 
-from projects import disclosure as model
-from projects import layout
+from projects import disclosure, layout
+from projects.books import ZERO
 from projects.disclosure_render import WATERMARK, environment, render_html, render_json, write_xlsx
 from projects.engine import map_villages
 from projects.ledger import load
+from projects.periods import Period, parse_period
 from projects.reports import Books
 from scripts.context import Context
 from scripts.engines import engine_options
@@ -105,7 +106,7 @@ def confined(out: Path, *names: str) -> Path:
 class Job:
     """What to publish, the same for every village of a run."""
 
-    period: model.Period
+    period: Period
     out: Path
     formats: tuple[str, ...]
     force: bool
@@ -121,15 +122,15 @@ class Published:
     reviewed: bool
     files: list[tuple[str, str]] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
-    income_total: Decimal = model.ZERO
-    expense_total: Decimal = model.ZERO
-    assets_total: Decimal = model.ZERO
+    income_total: Decimal = ZERO
+    expense_total: Decimal = ZERO
+    assets_total: Decimal = ZERO
 
 
 def publish(folder: Path, job: Job) -> Published:
     """Compute one village's disclosure and write its files, unless refused."""
     loaded = load(folder)
-    d = model.compute(
+    d = disclosure.compute(
         Books.of(folder.name, loaded.entries),
         job.period,
         township=folder.parent.name,
@@ -229,9 +230,9 @@ def verify(obj: Context, file: Path, path: str | None) -> bool:
     if folder is None:
         raise click.ClickException(f"{path or label} 下没有 {posted['village']} 的账套")
     loaded = load(folder)
-    d = model.compute(
+    d = disclosure.compute(
         Books.of(folder.name, loaded.entries),
-        model.parse_period(posted["period"]),
+        parse_period(posted["period"]),
         township=folder.parent.name,
     )
     if d.code == posted["code"]:
@@ -297,7 +298,7 @@ def disclose(
     if not path or not period or not out:
         raise click.UsageError("需要 PATH、--period 和 --out (或 --verify FILE)")
     try:
-        parsed = model.parse_period(period)
+        parsed = parse_period(period)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--period") from error
     wanted = parse_formats(formats)

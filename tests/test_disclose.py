@@ -15,8 +15,11 @@ from beanquery import query
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from projects import disclosure as model
+from projects import disclosure
 from projects.ledger import load
+from projects.masking import mask
+from projects.numerals import capital
+from projects.periods import parse_period
 from projects.reports import Books
 from scripts.village import new_village
 from tests.conftest import DEMO, run_cli
@@ -131,11 +134,11 @@ def village(ledgers: Path) -> Path:
     return make_village(ledgers)
 
 
-def compute(folder: Path, period: str = "2024Q4") -> model.Disclosure:
+def compute(folder: Path, period: str = "2024Q4") -> disclosure.Disclosure:
     loaded = load(folder)
-    return model.compute(
+    return disclosure.compute(
         Books.of(folder.name, loaded.entries),
-        model.parse_period(period),
+        parse_period(period),
         township=folder.parent.name,
         posted=datetime.date(2025, 1, 5),
         errors=loaded.errors,
@@ -250,11 +253,11 @@ def test_annual_statements_add_up_and_match_bean_query(village: Path) -> None:
     ],
 )
 def test_periods(text: str, kind: str, start: str, end: str, label: str) -> None:
-    period = model.parse_period(text)
+    period = parse_period(text)
     assert (period.kind, period.start.isoformat(), period.end.isoformat()) == (kind, start, end)
     assert period.label == label
     with pytest.raises(ValueError):
-        model.parse_period("2024Q5")
+        parse_period("2024Q5")
 
 
 @pytest.mark.parametrize(
@@ -272,7 +275,7 @@ def test_periods(text: str, kind: str, start: str, end: str, label: str) -> None
     ],
 )
 def test_capital_numerals(amount: str, words: str) -> None:
-    assert model.capital(Decimal(amount)) == words
+    assert capital(Decimal(amount)) == words
 
 
 @pytest.mark.parametrize(
@@ -287,7 +290,7 @@ def test_capital_numerals(amount: str, words: str) -> None:
     ],
 )
 def test_mask(text: str, masked: str) -> None:
-    assert model.mask(text) == masked
+    assert mask(text) == masked
 
 
 def publish(ledgers: Path, out: Path, *args: str, target: str = "测试镇/测试村"):

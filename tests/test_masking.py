@@ -1,4 +1,4 @@
-"""Masking personal numbers (``disclosure.mask``) against generated spellings.
+"""Masking personal numbers (``projects.masking.mask``) against generated spellings.
 
 Every mobile, ID and bank card number is written every way people write it (groups,
 separators, full-width digits, +86/0086, inside Chinese text) and must come out masked;
@@ -17,8 +17,8 @@ from decimal import Decimal
 import pytest
 from beancount.core import data
 
-from projects.disclosure import mask
 from projects.ledger import load
+from projects.masking import mask
 from tests.conftest import DEMO
 
 FULLWIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
