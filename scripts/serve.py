@@ -194,12 +194,14 @@ def make_app(villages: list[Path], *, writable: bool = False) -> Flask:
             abort(403)
         return None
 
-    @app.errorhandler(FavaAPIError)
     def _bad_request(error: FavaAPIError) -> Response:
         """Fava answers its errors (a filter it cannot parse, a query it cannot compile, an
         unknown statement) with 500; they come from the request: 400."""
         return refused(HTTPStatus.BAD_REQUEST, f"请求有误 (bad request): {error.message}")
 
+    # Fava's API registers its own handler (500) on its blueprint, which Flask asks first.
+    app.register_error_handler(FavaAPIError, _bad_request)
+    app.error_handler_spec["json_api"][None][FavaAPIError] = _bad_request
     return app
 
 

@@ -367,6 +367,8 @@ def test_garbage_in_files_filters_and_downloads_is_a_bad_request(client: Client)
         ("download-query/query_result.exe", "query_string=SELECT+1", "不支持的下载格式"),
         ("download-query/query_result.csv", "query_string=SELECT+nosuchcolumn", "请求有误"),
         ("download-query/query_result.csv", "query_string=PRINT", "请求有误"),
+        ("api/query", "query_string=SELECT+nosuchcolumn", "请求有误"),
+        ("api/query", "query_string=SELECT+sum(nosuchcolumn)+GROUP+BY+1", "请求有误"),
     ]
     for path, arguments, reason in cases:
         response = client.get(f"/{JIA}/{path}", query_string=arguments)
