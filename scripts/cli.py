@@ -12,7 +12,7 @@ from beancount.loader import LoadError
 from projects import layout
 from projects.engine import map_villages
 from projects.files import unfinished
-from projects.ledger import format_error, load
+from projects.ledger import Refused, confine_fava, format_error, load
 from scripts import books
 from scripts import village as village_mod
 from scripts.context import Context
@@ -65,7 +65,10 @@ def village_new(obj: Context, target: str, start: datetime.datetime | None) -> N
 
 def village_errors(folder: Path) -> tuple[list, int]:
     """One village's errors and number of entries (run by the engine, maybe on a worker)."""
-    loaded = load(folder)
+    try:
+        loaded = load(folder)
+    except Refused as refused:
+        return refused.breaches, 0
     half_written = [
         LoadError(
             data.new_metadata(str(staging), 0),
@@ -139,6 +142,7 @@ def serve(
 
     serve_mod.check_host(host, auth)
     villages = obj.villages(path)
+    confine_fava(villages)
     mode = "可写 writable" if writable else "只读 read-only"
     login = f", 认证 auth: {auth}" if auth else ""
     click.echo(f"Fava: http://{host}:{port}/  ({len(villages)} 个村 villages, {mode}{login})")
