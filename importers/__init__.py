@@ -1,16 +1,21 @@
 """beangulp importers for the spreadsheets village cooperatives hand in.
 
-Four kinds, recognised by content (never by file name), each a declaration of columns over
-one shared sheet reader (:mod:`importers.sheet`):
+The kinds are :data:`KINDS`, recognised by content (never by file name), each a declaration
+of columns over one shared sheet reader (:mod:`importers.sheet`):
 
 ========================  =================================  ===========================
 kind                      importer                           becomes
 ========================  =================================  ===========================
-现金/银行存款日记账        :class:`JournalImporter`            transactions + balances
-凭证列表                  :class:`VoucherImporter`            one transaction per voucher
-银行对账单                :class:`StatementImporter`          classified transactions
 帮扶资金台账              :class:`RegisterImporter`           fund declarations
+凭证列表                  :class:`VoucherImporter`            one transaction per voucher
+现金/银行存款日记账        :class:`JournalImporter`            transactions + balances
+银行对账单                :class:`StatementImporter`          classified transactions
 ========================  =================================  ===========================
+
+A new kind is one module declaring its :class:`~importers.sheet.Dialect` and its
+:class:`~importers.base.SheetImporter` (whose ``township`` says whether a file covers a
+whole township), and one entry in :data:`KINDS`: recognition, ``cunzhang import``'s
+messages and help, and :func:`beangulp_importers` follow from it.
 
 ``cunzhang import`` drives them (:mod:`importers.run`); a plain beangulp ``import.py``
 can use them too::
@@ -30,38 +35,37 @@ from pathlib import Path
 
 from importers.base import Options, SheetImporter
 from importers.classify import load_rules
-from importers.movements import JournalColumns, JournalImporter, StatementColumns, StatementImporter
-from importers.register import RegisterColumns, RegisterImporter
+from importers.movements import JournalImporter, StatementImporter
+from importers.register import RegisterImporter
 from importers.sheet import ImportRefused, Problem
-from importers.vouchers import VoucherColumns, VoucherImporter
+from importers.vouchers import VoucherImporter
 
-#: The kinds, in the order a sheet's header is tried against them (most specific first).
-DIALECTS = [RegisterColumns, VoucherColumns, JournalColumns, StatementColumns]
-IMPORTERS: tuple[type[SheetImporter], ...] = (
+#: Every kind ``cunzhang import`` reads, in the order a sheet's header is tried against them
+#: (most specific first): the one registry of kinds.
+KINDS: list[type[SheetImporter]] = [
     RegisterImporter,
     VoucherImporter,
     JournalImporter,
     StatementImporter,
-)
+]
 
 
 def beangulp_importers(village: str | Path, **options: object) -> list[SheetImporter]:
     """One importer of each kind for a village folder, with its ``import-rules.csv``.
 
     ``options`` are those of :class:`~importers.base.Options` (``account``,
-    ``create_accounts``, ``chart``); registers keep only the village's own rows.
+    ``create_accounts``, ``chart``); township-wide kinds keep only the village's own rows.
     """
     folder = Path(village)
     rules, problems = load_rules(folder)
     if problems:
         raise ImportRefused(problems)
     settings = Options(rules=rules, village=folder.name, **options)  # type: ignore[arg-type]
-    return [importer(settings) for importer in IMPORTERS]
+    return [importer(settings, KINDS) for importer in KINDS]
 
 
 __all__ = [
-    "DIALECTS",
-    "IMPORTERS",
+    "KINDS",
     "ImportRefused",
     "JournalImporter",
     "Options",

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
+import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
 import beangulp
+import openpyxl
 from beancount.core import data
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.writer.excel import ExcelWriter
 
 from importers.accounts import AccountBook
 from importers.classify import Rule
@@ -37,6 +43,11 @@ from importers.sheet import (
 SHORT_HASH = 12
 #: beangulp marks a duplicate by this metadata key (beangulp.extract.DUPLICATE).
 DUPLICATE = "__duplicate__"
+#: The key under which a township-wide kind's entries name their village (not written).
+VILLAGE_KEY = "village"
+#: The time stamped in a village extract (its properties and zip entries), so it is
+#: reproducible.
+EXTRACT_TIME = datetime.datetime(2000, 1, 1)
 
 
 @dataclass
@@ -92,14 +103,26 @@ class Provenance:
 
 
 class SheetImporter(beangulp.Importer):
-    """A beangulp importer for one kind of spreadsheet (subclasses set ``dialect``)."""
+    """A beangulp importer for one kind of spreadsheet (subclasses set ``dialect``).
+
+    ``kinds`` are the importers a file is told apart from (:func:`recognise`): beangulp's
+    :meth:`identify` claims a file only if it is recognised as this kind among them.
+    """
 
     dialect: type[Dialect]
     #: The account a file of this kind is archived under when nothing better is known.
     default_account = "Assets:102-银行存款"
+    #: A file of this kind lists the villages of a township (a fund register), each entry
+    #: naming its village under :data:`VILLAGE_KEY`: it may be imported into a whole
+    #: township, and a village archives only its :func:`village_extract`. Otherwise a file
+    #: goes into one village.
+    township = False
 
-    def __init__(self, options: Options | None = None) -> None:
+    def __init__(
+        self, options: Options | None = None, kinds: Sequence[type[SheetImporter]] = ()
+    ) -> None:
         self.options = options or Options()
+        self.kinds = tuple(kinds) or (type(self),)
         self._accounts: dict[str, str] = {}
         self._dates: dict[str, datetime.date] = {}
 
@@ -115,7 +138,7 @@ class SheetImporter(beangulp.Importer):
             workbook = open_workbook(Path(filepath))
         except ImportRefused:
             return False
-        return recognise(workbook) is self.dialect
+        return recognise(workbook, self.kinds) is type(self)
 
     def account(self, filepath: str) -> data.Account:
         """The file's own account (known after ``extract``), for the archive folder."""
@@ -268,12 +291,59 @@ def merge_repeats(problems: list[Problem]) -> list[Problem]:
     return merged
 
 
-def recognise(workbook: Workbook) -> type[Dialect] | None:
-    """The kind of the first sheet (top to bottom) whose header one of the dialects matches."""
-    from importers import DIALECTS
-
+def recognise(
+    workbook: Workbook, kinds: Sequence[type[SheetImporter]]
+) -> type[SheetImporter] | None:
+    """The importer of the first sheet (top to bottom) whose header one of the ``kinds``
+    matches, tried in their order (:data:`importers.KINDS`)."""
+    by_dialect = {kind.dialect: kind for kind in kinds}
     for sheet in workbook.sheets:
-        header = find_header(sheet, DIALECTS)
+        header = find_header(sheet, list(by_dialect))
         if header is not None:
-            return header.dialect
+            return by_dialect[header.dialect]
     return None
+
+
+def kind_names(kinds: Sequence[type[SheetImporter]]) -> str:
+    """The kinds' names for a message: ``日记账、凭证列表或银行对账单``."""
+    names = [kind.dialect.kind for kind in kinds]
+    return "或".join(filter(None, ["、".join(names[:-1]), *names[-1:]]))
+
+
+def village_extract(
+    workbook: Workbook, dialect: type[Dialect], rows: set[tuple[str, int]]
+) -> bytes:
+    """What a village may see of a township-wide file: an .xlsx with its sheets, each
+    keeping its title and ``dialect``'s header rows and the village's ``rows`` (sheet,
+    1-based row) at their original rows and columns, every other cell empty; so the
+    ``sheet`` and ``row`` of an entry point at its row in the extract. Reproducible byte
+    for byte."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet in workbook.sheets:
+        target = book.create_sheet(sheet.name)
+        header = find_header(sheet, [dialect])
+        if header is None:
+            continue
+        for index, row in enumerate(sheet.rows):
+            number = sheet.first_row + index
+            if index > header.index and (sheet.name, number) not in rows:
+                continue
+            for column, value in enumerate(row, sheet.first_col + 1):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                cell = target.cell(number, column, value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text, never a formula
+    book.properties.created = book.properties.modified = EXTRACT_TIME
+    book.properties.creator = "cunzhang"
+    written = io.BytesIO()
+    ExcelWriter(book, zipfile.ZipFile(written, "w", zipfile.ZIP_DEFLATED)).save()
+    stamped = io.BytesIO()
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(stamped, "w") as extract:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, EXTRACT_TIME.timetuple()[:6])
+            extract.writestr(member, source.read(info), zipfile.ZIP_DEFLATED)
+    return stamped.getvalue()

@@ -14,29 +14,24 @@ books actually show (design.md §3) — never transactions, which would count th
 A pledge is dated by a 协调日期 column if the register has one, else 1 January of the
 register's year (its title or sheet name: ``2024年``); a landed claim by its 到账日期.
 
-A register lists every village, and a village's users may open what its ledger cites
-(Fava serves each village's ``documents``): so a village archives only
-:func:`village_extract`, its own rows at their original sheets and row numbers, and each
-declaration carries the full register's ``register_sha256``; the full register is
-archived at township level, outside every village (``importers.run``).
+A register lists every village (:attr:`RegisterImporter.township`), and a village's users
+may open what its ledger cites (Fava serves each village's ``documents``): so a village
+archives only :func:`importers.base.village_extract`, its own rows at their original sheets
+and row numbers, and each declaration carries the full register's ``register_sha256``; the
+full register is archived at township level, outside every village (``importers.run``).
 """
 
 from __future__ import annotations
 
 import datetime
-import io
-import zipfile
 from decimal import Decimal
 
-import openpyxl
 from beancount.core import data
 from beancount.core.amount import Amount as BeanAmount
 from beancount.parser.grammar import ValueType
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.writer.excel import ExcelWriter
 
 from importers.accounts import AccountBook
-from importers.base import Provenance, SheetImporter
+from importers.base import VILLAGE_KEY, Provenance, SheetImporter
 from importers.sheet import (
     Amount,
     Date,
@@ -46,16 +41,10 @@ from importers.sheet import (
     Text,
     Workbook,
     column_label,
-    find_header,
     records,
     squeeze,
 )
 from projects.books import PROJECT_LINK
-
-#: The key under which each declaration names its village, for dispatching (then removed).
-VILLAGE_KEY = "village"
-#: The time stamped in an extract (its properties and zip entries), so it is reproducible.
-EXTRACT_TIME = datetime.datetime(2000, 1, 1)
 
 
 class RegisterColumns(Dialect):
@@ -82,6 +71,7 @@ class RegisterImporter(SheetImporter):
     #: Funds coordinated for projects are earmarked money (241 专项应付款, design.md §3):
     #: the register is archived there, where Fava lists it with the village's documents.
     default_account = "Liabilities:241-专项应付款"
+    township = True
 
     def read(
         self,
@@ -166,39 +156,3 @@ class RegisterImporter(SheetImporter):
             ValueType(BeanAmount(amount, "CNY"), BeanAmount),
         ]
         return data.Custom(meta, date, kind, values_)
-
-
-def village_extract(workbook: Workbook, rows: set[tuple[str, int]]) -> bytes:
-    """What a village may see of a register: an .xlsx with the register's sheets, each
-    keeping its title and header rows and the village's ``rows`` (sheet, 1-based row) at
-    their original rows and columns, every other cell empty; so the ``sheet`` and ``row``
-    of a declaration point at its row in the extract. Reproducible byte for byte."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for sheet in workbook.sheets:
-        target = book.create_sheet(sheet.name)
-        header = find_header(sheet, [RegisterColumns])
-        if header is None:
-            continue
-        for index, row in enumerate(sheet.rows):
-            number = sheet.first_row + index
-            if index > header.index and (sheet.name, number) not in rows:
-                continue
-            for column, value in enumerate(row, sheet.first_col + 1):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, str):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                cell = target.cell(number, column, value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # text, never a formula
-    book.properties.created = book.properties.modified = EXTRACT_TIME
-    book.properties.creator = "cunzhang"
-    written = io.BytesIO()
-    ExcelWriter(book, zipfile.ZipFile(written, "w", zipfile.ZIP_DEFLATED)).save()
-    stamped = io.BytesIO()
-    with zipfile.ZipFile(written) as source, zipfile.ZipFile(stamped, "w") as extract:
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, EXTRACT_TIME.timetuple()[:6])
-            extract.writestr(member, source.read(info), zipfile.ZIP_DEFLATED)
-    return stamped.getvalue()

@@ -9,11 +9,11 @@
    kind, and entries whose content key the ledger already holds are skipped;
 4. the new text is planned (one journal file per year, new accounts in
    ``accounts.beancount``, declarations in ``projects.beancount``) and the source file is
-   archived under ``documents/<account>/<date>.<sha256>.<name>``. A township's fund register
-   is archived whole at township level (``<乡镇>/documents/…``, outside every village's
-   documents, which is all Fava serves), and into each village only as an extract of that
-   village's rows, at their original sheets and row numbers
-   (:func:`importers.register.village_extract`);
+   archived under ``documents/<account>/<date>.<sha256>.<name>``. A township-wide file (a
+   fund register: :attr:`~importers.base.SheetImporter.township`) is archived whole at
+   township level (``<乡镇>/documents/…``, outside every village's documents, which is all
+   Fava serves), and into each village only as an extract of that village's rows, at their
+   original sheets and row numbers (:func:`importers.base.village_extract`);
 5. the changes are staged, checked with Beancount and its plugins, and published in one
    commit, as every ledger write is (:mod:`importers.writing`): any error the import would
    add refuses it, and killed at any moment the villages are left as before or as after.
@@ -35,10 +35,18 @@ from pathlib import Path
 
 from beancount.core import data
 
-from importers import IMPORTERS, RegisterImporter, writing
-from importers.base import Options, SheetImporter, archive_name, import_keys, recognise
+from importers import KINDS, writing
+from importers.base import (
+    VILLAGE_KEY,
+    Options,
+    SheetImporter,
+    archive_name,
+    import_keys,
+    kind_names,
+    recognise,
+    village_extract,
+)
 from importers.classify import load_rules
-from importers.register import VILLAGE_KEY, village_extract
 from importers.render import block
 from importers.sheet import (
     ImportRefused,
@@ -118,7 +126,7 @@ def import_files(
     chart: str = "2023",
     hidden: str = "refuse",
 ) -> ImportReport:
-    """Import ``files`` into the village (or, for fund registers, township) at ``village``.
+    """Import ``files`` into the village (or, for township-wide kinds, township) at ``village``.
 
     Raises :class:`ImportRefused` with one :class:`Problem` per reason; the ledger is then
     unchanged. With ``dry_run`` nothing is written and ``report.preview`` holds the text.
@@ -132,7 +140,7 @@ def import_files(
         workbooks = [open_checked(Path(f)) for f in files]
         kinds = recognise_all(workbooks, targets)
     township = targets[0].parent  # a register is archived whole there, under its lock
-    with writing.locked([township, *targets] if RegisterImporter in kinds else targets):
+    with writing.locked([township, *targets] if any(k.township for k in kinds) else targets):
         with timed(report, "load"):
             states = {t: load_state(t, account, create_accounts, chart, hidden) for t in targets}
         with timed(report, "extract"):
@@ -240,22 +248,21 @@ def open_checked(path: Path) -> Workbook:
 def recognise_all(workbooks: list[Workbook], targets: list[Path]) -> list[type[SheetImporter]]:
     """Each file's importer, recognised by content; refuses unknown kinds and misdirected files."""
     problems, kinds = [], []
-    by_dialect = {importer.dialect: importer for importer in IMPORTERS}
     for workbook in workbooks:
-        dialect = recognise(workbook)
-        if dialect is None:
+        importer = recognise(workbook, KINDS)
+        if importer is None:
             problems.append(
                 Problem(
                     workbook.label,
                     "",
                     0,
-                    "认不出这张表: 找不到日记账、凭证列表、对账单或帮扶资金台账的表头 "
+                    f"认不出这张表: 找不到{kind_names(KINDS)}的表头 "
                     "(no known header: expected words such as 日期 摘要 借方 贷方 余额)",
                 )
             )
             continue
-        importer = by_dialect[dialect]
-        if importer is not RegisterImporter and len(targets) != 1:
+        dialect = importer.dialect
+        if not importer.township and len(targets) != 1:
             problems.append(
                 Problem(
                     workbook.label,
@@ -318,7 +325,7 @@ def extract(
 ) -> None:
     """Extract one file into the states of the villages it concerns, skipping duplicates."""
     path = str(workbook.path)
-    if importer_class is RegisterImporter:
+    if importer_class.township:
         options = next(iter(states.values())).options
         importer = importer_class(Options(chart=options.chart, hidden=options.hidden))
         entries = importer.extract(path, [])
@@ -327,7 +334,7 @@ def extract(
             if file_report.archive is not None:
                 report.registers[folder.parent / file_report.archive] = workbook.path
                 rows = {(e.meta["sheet"], int(e.meta["row"])) for e in part}
-                file_report.extract = village_extract(workbook, rows)
+                file_report.extract = village_extract(workbook, importer.dialect, rows)
                 if workbook.path.suffix.lower() != ".xlsx":  # the extract is an .xlsx
                     name = f"{file_report.archive.name}.xlsx"
                     file_report.archive = file_report.archive.with_name(name)
@@ -341,7 +348,7 @@ def extract(
 def dispatch(
     workbook: Workbook, entries: data.Entries, targets: list[Path], report: ImportReport
 ) -> dict[Path, list]:
-    """Register declarations by village folder. Into one village, the other villages' rows
+    """A township-wide file's entries by village folder. Into one village, the other villages' rows
     are only counted; into a township, a row naming a village it has no ledger for is refused."""
     by_name = {squeeze(t.name): t for t in targets}
     township = targets[0].parent

@@ -7,12 +7,14 @@ line on stderr with exit status 1.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from importers import KINDS
 from importers.accounts import PENDING
-from importers.base import HIDDEN_CHOICES
+from importers.base import HIDDEN_CHOICES, SheetImporter, kind_names
 from importers.run import ImportReport, import_files
 from importers.sheet import ImportRefused
 from projects import layout
@@ -20,7 +22,16 @@ from projects.chart import CHART_VERSIONS
 from scripts.context import Context
 
 
-@click.command("import")
+def help_text(kinds: Sequence[type[SheetImporter]]) -> str:
+    """``cunzhang import --help``: the kinds, and those that may go into a whole township."""
+    township = kind_names([k for k in kinds if k.township])
+    return (
+        f"导入表格 ({kind_names(kinds)}): import spreadsheets.\n\n"
+        f"VILLAGE 是村 (乡镇/村 或文件夹); {township} 也可以导入整个乡镇, 按「村」列分到各村。\n"
+    )
+
+
+@click.command("import", help=help_text(KINDS))
 @click.argument("village", metavar="VILLAGE")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -57,10 +68,7 @@ def import_command(
     chart: str,
     hidden: str,
 ) -> None:
-    """导入表格 (日记账、凭证列表、对账单、帮扶资金台账): import spreadsheets.
-
-    VILLAGE 是村 (乡镇/村 或文件夹); 帮扶资金台账 也可以导入整个乡镇, 按「村」列分到各村。
-    """
+    """``cunzhang import``; its help (:func:`help_text`) names :data:`importers.KINDS`."""
     folder = layout.resolve(village, obj.ledgers)
     try:
         report = import_files(folder, list(files), account, create_accounts, dry_run, chart, hidden)

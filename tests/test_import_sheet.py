@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importers import DIALECTS
+from importers import KINDS
 from importers.base import recognise
 from importers.movements import JournalColumns, StatementColumns
 from importers.register import RegisterColumns
@@ -224,13 +224,13 @@ def test_kinds_are_recognised_by_content(tmp_path):
         (register, RegisterColumns),
     ]:
         path = workbook(tmp_path / "x.xlsx", {"说明": notes, "数据": rows})
-        assert recognise(open_workbook(path)) is dialect
-    assert recognise(open_workbook(workbook(tmp_path / "n.xlsx", {"说明": notes}))) is None
+        assert recognise(open_workbook(path), KINDS).dialect is dialect
+    assert recognise(open_workbook(workbook(tmp_path / "n.xlsx", {"说明": notes})), KINDS) is None
 
 
 def test_a_journal_without_counter_account_is_not_read_as_a_statement(tmp_path):
     rows = [["银行存款日记账"], ["日期", "摘要", "借方金额", "贷方金额", "余额", "对方户名"]]
-    assert recognise(open_workbook(workbook(tmp_path / "j.xlsx", {"s": rows}))) is None
+    assert recognise(open_workbook(workbook(tmp_path / "j.xlsx", {"s": rows})), KINDS) is None
 
 
 def test_corrupt_and_renamed_csv_files_are_refused_in_one_line(tmp_path):
@@ -274,7 +274,7 @@ def test_random_sheets_never_crash_the_reader(tmp_path, rows, with_header):
     path = workbook(tmp_path / "random.xlsx", {"s": clean})
     book = open_workbook(path)
     for sheet in book.sheets:
-        header = find_header(sheet, DIALECTS)
+        header = find_header(sheet, [kind.dialect for kind in KINDS])
         if header is not None:
             problems: list[Problem] = []
             for record in records(header, path.name, problems):
