@@ -38,10 +38,7 @@ from projects.chart import chart, split_component
 from projects.ledger import format_error, where
 from projects.masking import mask
 from projects.numerals import capital
-
-# parse_period: transitional, for the bookkeeping commands still being moved out of
-# scripts/books.py (issue #12); they are to import it from projects.periods, then it goes.
-from projects.periods import Period, parse_period  # noqa: F401
+from projects.periods import Period
 from projects.statements import StatementLine, balance_sheet, income_statement
 
 

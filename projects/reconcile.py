@@ -40,9 +40,9 @@ from importers.books import Statement, read_statement
 from importers.movements import own_account
 from importers.sheet import ImportRefused, Problem
 from importers.writing import Outcome
-from projects import disclosure
 from projects.books import ZERO
 from projects.ledger import where as location
+from projects.periods import Period, parse_period
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -144,7 +144,7 @@ def reconcile_month(
 
     Returns the reconciliation, the bank account and what was written.
     """
-    period = disclosure.parse_period(month)
+    period = parse_period(month)
     if period.kind != "月度":
         raise ImportRefused([Problem(month, "", 0, "--month 应写成 2024-03 (a month)")])
     read = read_statement(Path(statement)) if statement else None
@@ -193,9 +193,7 @@ def reconcile_month(
     return result, own, outcome
 
 
-def statement_items(
-    read: Statement, period: disclosure.Period
-) -> tuple[list[Item], Decimal | None]:
+def statement_items(read: Statement, period: Period) -> tuple[list[Item], Decimal | None]:
     """The statement's movements in the period, and its last balance up to the period's end."""
     items, closing_balance = [], None
     for movement in read.movements:

@@ -20,8 +20,9 @@ from importers.accounts import AccountBook
 from importers.books import Plan, read_plan
 from importers.sheet import ImportRefused, Problem
 from importers.writing import Outcome, archive_path
-from projects import closing, disclosure, layout
+from projects import closing, layout, statements
 from projects.ledger import where
+from projects.periods import parse_period
 from projects.reports import Books
 
 
@@ -75,7 +76,7 @@ def distribute_plan(folder: Path, year: int, plan_file: Path) -> Outcome:
                 f"{year}年尚未结账: 先 cunzhang close-year "
                 f"{layout.village_label(village.folder)} {year}",
             )
-        available = distributable(village.folder, entries, year)
+        available = statements.distributable(entries, year)
         if plan.total > available:
             raise ImportRefused(
                 [
@@ -163,13 +164,7 @@ def plan_shares(
 
 def income_statement(
     folder: Path, entries: data.Directives, year: int
-) -> list[disclosure.StatementLine]:
-    """The disclosure's 收益及收益分配表 of the year."""
+) -> list[statements.StatementLine]:
+    """The 收益及收益分配表 of the year, as the disclosure shows it."""
     books = Books.of(folder.name, entries)
-    return disclosure.compute(books, disclosure.parse_period(str(year))).income_statement
-
-
-def distributable(folder: Path, entries: data.Directives, year: int) -> Decimal:
-    """五、可分配收益 of the year's 收益及收益分配表: the most a plan may distribute."""
-    lines = income_statement(folder, entries, year)
-    return next(line.amounts[0] for line in lines if line.label == "五、可分配收益")
+    return statements.income_statement(books, parse_period(str(year)))

@@ -23,6 +23,7 @@ from flask import Response, request, send_file, url_for
 from projects import books, disclosure, model, reports
 from projects.disclosure_render import render_html, write_xlsx
 from projects.fava_ext import links, page
+from projects.periods import Period, parse_period
 
 
 class ProjectLedger(page.Page):
@@ -209,9 +210,9 @@ class CollectiveIncome(page.Page):
         ]
 
 
-def quarter_of(day: datetime.date) -> disclosure.Period:
+def quarter_of(day: datetime.date) -> Period:
     """The quarter ``day`` falls in, the period a disclosure preview opens on."""
-    return disclosure.parse_period(f"{day.year}Q{(day.month - 1) // 3 + 1}")
+    return parse_period(f"{day.year}Q{(day.month - 1) // 3 + 1}")
 
 
 class DisclosurePreview(page.Page):
@@ -219,13 +220,13 @@ class DisclosurePreview(page.Page):
 
     report_title = "财务公开"
 
-    def period(self) -> disclosure.Period:
+    def period(self) -> Period:
         """``?period=`` if given, else the quarter of the last transaction (or of the
         end of Fava's time filter)."""
         asked = request.args.get("period")
         if asked:
             try:
-                return disclosure.parse_period(asked)
+                return parse_period(asked)
             except ValueError:
                 page.bad_request("期间无效: 应写成 2024Q1、2024-03 或 2024 (invalid period)")
         last = page.last_date(self.ledger) or datetime.date.today()
@@ -241,7 +242,7 @@ class DisclosurePreview(page.Page):
         if last is not None:
             self.notice_board(quarter_of(last), None)
 
-    def disclosure_of(self, period: disclosure.Period, year: int | None) -> disclosure.Disclosure:
+    def disclosure_of(self, period: Period, year: int | None) -> disclosure.Disclosure:
         """The disclosure of ``period``, once per load (and selected year)."""
         return page.computed(
             self.ledger,
@@ -251,7 +252,7 @@ class DisclosurePreview(page.Page):
             ),
         )
 
-    def notice_board(self, period: disclosure.Period, year: int | None) -> bytes:
+    def notice_board(self, period: Period, year: int | None) -> bytes:
         """The notice-board HTML of ``period``, rendered once per load (and selected year)."""
         return page.computed(
             self.ledger,
