@@ -287,23 +287,21 @@ def _project_rows(at_end: reports.Books) -> list[dict]:
     """The projects report to period end, with progress and dated decision steps."""
     rows = []
     for row in reports.project_rows(at_end):
-        budget = row["budget"]
+        budget = row.budget
         rows.append(
             {
-                "project": row["project"],
-                "name": mask(row["name"]),
-                "kind": row["kind"],
+                "project": row.project,
+                "name": mask(row.name),
+                "kind": row.kind,
                 "budget": budget,
-                "received": row["received"],
-                "received_by_source": {mask(k): v for k, v in row["received_by_source"].items()},
-                "spent": row["spent"],
-                "capitalised": row["capitalised"],
-                "progress": (row["spent"] / budget * 100).quantize(Decimal("0.1"))
-                if budget
-                else None,
-                "steps": [(s, row["steps"][s]) for s in model.STEPS if s in row["steps"]],
-                "steps_missing": row["steps_missing"],
-                "income": row["income"],
+                "received": row.received,
+                "received_by_source": {mask(k): v for k, v in row.received_by_source.items()},
+                "spent": row.spent,
+                "capitalised": row.capitalised,
+                "progress": (row.spent / budget * 100).quantize(Decimal("0.1")) if budget else None,
+                "steps": [(s, row.steps[s]) for s in model.STEPS if s in row.steps],
+                "steps_missing": row.steps_missing,
+                "income": row.income,
             }
         )
     return rows

@@ -24,17 +24,32 @@ from beancount.core.amount import Amount
 
 ZERO = Decimal("0.00")
 
+#: The step that resolves a project (④): spending waits for it and for the decision
+#: steps after it (乡镇审核 where required, 决议公开).
+RESOLUTION = "决议"
+#: 一审: required only where the county says so (option ``township_review``).
+TOWNSHIP_REVIEW = "乡镇审核"
 #: The steps that decide a project (四议一审 and the resolution made public), in order.
-#: 乡镇审核 (一审) is required only where the county says so (option ``township_review``).
-DECISION_STEPS = ("提议", "商议", "审议", "决议", "乡镇审核", "决议公开")
+DECISION_STEPS = ("提议", "商议", "审议", RESOLUTION, TOWNSHIP_REVIEW, "决议公开")
 #: The last step: the project's result made public.
 RESULT_STEP = "实施结果公开"
 #: The steps of 四议一审两公开, in order: the one home of their names.
 STEPS = (*DECISION_STEPS, RESULT_STEP)
-#: The steps that must precede any spending on a project.
-STEPS_BEFORE_SPENDING = ("决议", "决议公开")
 
 DeclarationError = namedtuple("DeclarationError", "source message entry")
+
+
+def required_steps(township_review: bool) -> tuple[str, ...]:
+    """The steps a project must go through, in order: all of ``STEPS``, but 乡镇审核 only
+    where the county requires it (option ``township_review``)."""
+    return tuple(s for s in STEPS if township_review or s != TOWNSHIP_REVIEW)
+
+
+def steps_before_spending(township_review: bool) -> tuple[str, ...]:
+    """The required steps that must precede any spending on a project: 决议 and the
+    decision steps after it."""
+    required = required_steps(township_review)
+    return required[required.index(RESOLUTION) : required.index(DECISION_STEPS[-1]) + 1]
 
 
 @dataclass

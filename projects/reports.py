@@ -1,21 +1,25 @@
 """The report tables: projects, funds, income, secretaries.
 
 One computation per table, over one village's entries; the CLI report, the Fava pages and
-the disclosures all call these functions. A row is a dict with stable English keys; money
-is ``Decimal``; ``COLUMNS`` gives each table's Chinese headers for display.
+the disclosures all call these functions. A row is a dataclass whose fields are the
+table's stable English keys, in the order of its JSON; money is ``Decimal``; ``COLUMNS``
+gives each table's Chinese headers for display. Per-project sums come from
+``projects.project_totals``.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from beancount.core import data
 
 from projects import books, model, options
 from projects.books import ZERO
+from projects.project_totals import ProjectTotals, project_totals
 
 WAN = Decimal("10000")
 
@@ -119,55 +123,63 @@ def band(amount: Decimal, bands: tuple[Decimal, Decimal]) -> str:
 # --- projects -------------------------------------------------------------------------
 
 
-def project_rows(village: Books, year: int | None = None) -> list[dict]:
+@dataclass
+class ProjectRow:
+    """One project: its budget, the money received by source, spent, capitalised and
+    earned, and its decision steps (``steps``: the recorded ones, ISO dates by name)."""
+
+    village: str
+    project: str
+    name: str
+    kind: str
+    budget: Decimal | None
+    received: Decimal
+    received_by_source: dict[str, Decimal]
+    spent: Decimal
+    capitalised: Decimal
+    remaining: Decimal | None
+    steps_done: str
+    steps_missing: list[str]
+    steps: dict[str, str]
+    income: Decimal
+    payback: Decimal | None
+
+    def step_list(self) -> list[tuple[str, str | None]]:
+        """The required and the recorded steps in order, each with its date (or none)."""
+        return [
+            (step, self.steps.get(step))
+            for step in model.STEPS
+            if step in self.steps or step in self.steps_missing
+        ]
+
+
+def project_rows(village: Books, year: int | None = None) -> list[ProjectRow]:
     """Per project: budget, money received by source, spent, capitalised, income, steps."""
-    projects = village.declarations.projects
-    source_of = {
-        (p.id, f.funder): f.source for p in projects.values() for f in p.funding if f.funder
-    }
-    sums: dict[str, dict] = {
-        pid: {
-            "received_by_source": defaultdict(Decimal),
-            "spent": ZERO,
-            "capitalised": ZERO,
-            "income": ZERO,
-        }
-        for pid in projects
-    }
-    for entry in village.transactions(year_end(year)):
-        for pid in books.project_ids(entry) & set(projects):
-            row = sums[pid]
-            received = books.money_in(entry)
-            if received > 0 and books.income(entry) == 0:  # money brought in, not earned
-                funder = entry.meta.get("funder") or entry.payee or "未注明"
-                row["received_by_source"][source_of.get((pid, funder), funder)] += received
-            row["spent"] += books.spending(entry)
-            row["capitalised"] += books.capitalised(entry)
-            row["income"] += books.income(entry)
+    totals = project_totals(village.transactions(year_end(year)))
+    required = model.required_steps(village.options.township_review)
     rows = []
-    for pid, project in projects.items():
-        row = sums[pid]
-        received = sum(row["received_by_source"].values(), ZERO)
-        required = [s for s in model.STEPS if s != "乡镇审核" or village.options.township_review]
+    for pid, project in village.declarations.projects.items():
+        sums = totals.get(pid, ProjectTotals())
+        source_of = {f.funder: f.source for f in project.funding if f.funder}
         done = [s for s in required if s in project.steps]
         rows.append(
-            {
-                "village": village.village,
-                "project": pid,
-                "name": project.name,
-                "kind": project.kind or "",
-                "budget": project.budget,
-                "received": received,
-                "received_by_source": dict(row["received_by_source"]),
-                "spent": row["spent"],
-                "capitalised": row["capitalised"],
-                "remaining": None if project.budget is None else project.budget - row["spent"],
-                "steps_done": f"{len(done)}/{len(required)}",
-                "steps_missing": [s for s in required if s not in project.steps],
-                "steps": {s: d.isoformat() for s, d in project.steps.items()},
-                "income": row["income"],
-                "payback": row["income"] / row["spent"] if row["spent"] > 0 else None,
-            }
+            ProjectRow(
+                village=village.village,
+                project=pid,
+                name=project.name,
+                kind=project.kind or "",
+                budget=project.budget,
+                received=sums.received,
+                received_by_source=sums.by_source(source_of),
+                spent=sums.spent,
+                capitalised=sums.capitalised,
+                remaining=None if project.budget is None else project.budget - sums.spent,
+                steps_done=f"{len(done)}/{len(required)}",
+                steps_missing=[s for s in required if s not in project.steps],
+                steps={s: d.isoformat() for s, d in project.steps.items()},
+                income=sums.income,
+                payback=sums.income / sums.spent if sums.spent > 0 else None,
+            )
         )
     return rows
 
@@ -244,46 +256,52 @@ def match_claims(village: Books, until: datetime.date | None = None) -> list[Fin
     return findings
 
 
-def fund_rows(village: Books, year: int | None = None) -> list[dict]:
+@dataclass
+class FundRow:
+    """One dispatching unit and its secretary: funds pledged, claimed landed, found in the
+    books and spent, the claimed funds not found, and the findings behind them."""
+
+    village: str
+    unit: str
+    secretary: str
+    pledged: Decimal = ZERO
+    claimed: Decimal = ZERO
+    found: Decimal = ZERO
+    spent: Decimal = ZERO
+    unverified: Decimal = ZERO
+    findings: list[str] = field(default_factory=list)
+
+
+def fund_rows(village: Books, year: int | None = None) -> list[FundRow]:
     """Per dispatching unit and secretary: pledged, claimed, found in the books, spent."""
     until = year_end(year)
     declared = village.declarations
     secretary_of = {s.unit: s.name for s in declared.secretaries}
-    keys: dict[str, dict] = {}
+    keys: dict[str, FundRow] = {}
 
-    def row(unit: str) -> dict:
-        return keys.setdefault(
-            unit,
-            {
-                "village": village.village,
-                "unit": unit,
-                "secretary": secretary_of.get(unit, ""),
-                "pledged": ZERO,
-                "claimed": ZERO,
-                "found": ZERO,
-                "spent": ZERO,
-                "unverified": ZERO,
-                "findings": [],
-            },
-        )
+    def row(unit: str) -> FundRow:
+        return keys.setdefault(unit, FundRow(village.village, unit, secretary_of.get(unit, "")))
 
     for claim in declared.claims:
         if until is None or claim.date <= until:
-            row(claim.unit)["pledged" if claim.kind == "pledge" else "claimed"] += claim.amount
+            if claim.kind == "pledge":
+                row(claim.unit).pledged += claim.amount
+            else:
+                row(claim.unit).claimed += claim.amount
     units = declared.units | {c.unit for c in declared.claims}
     spent_share = unit_spending(village, until)
     for receipt in receipts(village, until):
         unit = receipt.meta["funder"]
         if unit in units:
-            row(unit)["found"] += books.money_in(receipt)
+            row(unit).found += books.money_in(receipt)
     for unit, amount in spent_share.items():
         if unit in units:
-            row(unit)["spent"] += amount
+            row(unit).spent += amount
     for finding in match_claims(village, until):
         target = row(finding.unit)
-        target["findings"].append(finding.message)
+        target.findings.append(finding.message)
         if finding.kind == "unverified":
-            target["unverified"] += finding.amount
+            target.unverified += finding.amount
     for secretary in declared.secretaries:
         row(secretary.unit)
     return list(keys.values())
@@ -291,41 +309,54 @@ def fund_rows(village: Books, year: int | None = None) -> list[dict]:
 
 def unit_spending(village: Books, until: datetime.date | None) -> dict[str, Decimal]:
     """Project spending shared among payers in proportion to what each paid in."""
-    paid: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    spent: dict[str, Decimal] = defaultdict(Decimal)
-    for entry in village.transactions(until):
-        for pid in books.project_ids(entry):
-            spent[pid] += books.spending(entry)
-            if entry.meta.get("funder") and books.money_in(entry) > 0:
-                paid[pid][entry.meta["funder"]] += books.money_in(entry)
     share: dict[str, Decimal] = defaultdict(Decimal)
-    for pid, payers in paid.items():
-        total = sum(payers.values(), ZERO)
-        used = min(spent[pid], total)
-        for payer, amount in payers.items():
-            share[payer] += (used * amount / total).quantize(Decimal("0.01"))
+    for totals in project_totals(village.transactions(until)).values():
+        paid = sum(totals.paid.values(), ZERO)
+        used = min(totals.spent, paid)
+        for payer, amount in totals.paid.items():
+            share[payer] += (used * amount / paid).quantize(Decimal("0.01"))
     return share
 
 
 # --- collective income ----------------------------------------------------------------
 
 
-def income_by_year(village: Books) -> dict[int, dict[str, Decimal]]:
+@dataclass
+class Income:
+    """A year's income: 集体经营性收入 (501 + 502), 补助收入 (503) and all of it."""
+
+    operating: Decimal = ZERO
+    subsidy: Decimal = ZERO
+    total: Decimal = ZERO
+
+
+def income_by_year(village: Books) -> dict[int, Income]:
     """Operating, subsidy and total income per year, without closing entries."""
-    years: dict[int, dict[str, Decimal]] = defaultdict(
-        lambda: {"operating": ZERO, "subsidy": ZERO, "total": ZERO}
-    )
+    years: dict[int, Income] = defaultdict(Income)
     for entry in village.transactions():
         sums = years[entry.date.year]
-        sums["operating"] += books.income(entry, books.OPERATING_INCOME)
-        sums["subsidy"] += books.income(entry, frozenset({books.SUBSIDY_INCOME}))
-        sums["total"] += books.income(entry)
+        sums.operating += books.income(entry, books.OPERATING_INCOME)
+        sums.subsidy += books.income(entry, frozenset({books.SUBSIDY_INCOME}))
+        sums.total += books.income(entry)
     return dict(years)
+
+
+@dataclass
+class IncomeRow:
+    """One year of collective income, its band and the change from the year before."""
+
+    village: str
+    year: int
+    operating: Decimal
+    subsidy: Decimal
+    total: Decimal
+    band: str
+    change: Decimal | None
 
 
 def income_rows(
     village: Books, year: int | None = None, bands: tuple[Decimal, Decimal] | None = None
-) -> list[dict]:
+) -> list[IncomeRow]:
     """Per year: 集体经营性收入 (501 + 502), 补助收入, total, band, change."""
     bands = bands or village.options.income_bands
     years = income_by_year(village)
@@ -336,71 +367,74 @@ def income_rows(
         sums = years[y]
         before = years.get(y - 1)
         rows.append(
-            {
-                "village": village.village,
-                "year": y,
-                **sums,
-                "band": band(sums["operating"], bands),
-                "change": sums["operating"] - before["operating"] if before else None,
-            }
+            IncomeRow(
+                village=village.village,
+                year=y,
+                operating=sums.operating,
+                subsidy=sums.subsidy,
+                total=sums.total,
+                band=band(sums.operating, bands),
+                change=sums.operating - before.operating if before else None,
+            )
         )
     return rows
-
-
-def band_shares(rows: list[dict]) -> list[dict]:
-    """Per year: how many villages (and what share) fall in each income band."""
-    by_year: dict[int, list[str]] = defaultdict(list)
-    for row in rows:
-        by_year[row["year"]].append(row["band"])
-    return [
-        {
-            "year": year,
-            "villages": len(found),
-            "bands": {
-                name: {"count": found.count(name), "share": Decimal(found.count(name)) / len(found)}
-                for name in BAND_NAMES
-            },
-        }
-        for year, found in sorted(by_year.items())
-    ]
 
 
 # --- posted secretaries ---------------------------------------------------------------
 
 
-def secretary_rows(village: Books, year: int | None = None) -> list[dict]:
+@dataclass
+class SecretaryRow:
+    """One secretary's term: the funds their unit landed and spent, the projects they
+    brought, and the operating income before the term and in the latest year."""
+
+    village: str
+    secretary: str
+    unit: str
+    term: str
+    landed: Decimal
+    spent: Decimal
+    projects: list[str]
+    base_year: int | None
+    income_before: Decimal | None
+    latest_year: int | None
+    income_latest: Decimal | None
+
+
+def secretary_rows(village: Books, year: int | None = None) -> list[SecretaryRow]:
     """Per secretary and term: funds landed and spent, projects, income before and after."""
     years = income_by_year(village)
-    funds = {row["unit"]: row for row in fund_rows(village, year)}
+    funds = {row.unit: row for row in fund_rows(village, year)}
     latest = year if year is not None else max(years, default=None)
     rows = []
     for secretary in village.declarations.secretaries:
         known = [y for y in sorted(years) if y >= secretary.start.year - 1]
         base = known[0] if known else None
-        unit = funds.get(secretary.unit, {})
+        unit = funds.get(secretary.unit)
         projects = [
             p.id for p in village.declarations.projects.values() if p.secretary == secretary.name
         ]
         until = secretary.until.isoformat() if secretary.until else "至今"
         rows.append(
-            {
-                "village": village.village,
-                "secretary": secretary.name,
-                "unit": secretary.unit,
-                "term": f"{secretary.start.isoformat()}—{until}",
-                "landed": unit.get("found", ZERO),
-                "spent": unit.get("spent", ZERO),
-                "projects": projects,
-                "base_year": base,
-                "income_before": years[base]["operating"] if base else None,
-                "latest_year": latest,
-                "income_latest": years[latest]["operating"] if latest in years else None,
-            }
+            SecretaryRow(
+                village=village.village,
+                secretary=secretary.name,
+                unit=secretary.unit,
+                term=f"{secretary.start.isoformat()}—{until}",
+                landed=unit.found if unit else ZERO,
+                spent=unit.spent if unit else ZERO,
+                projects=projects,
+                base_year=base,
+                income_before=years[base].operating if base else None,
+                latest_year=latest,
+                income_latest=years[latest].operating if latest in years else None,
+            )
         )
     return rows
 
 
-REPORTS = {
+#: The report tables by name; each returns its rows (``COLUMNS[name]`` for display).
+REPORTS: dict[str, Callable[[Books, int | None], list]] = {
     "projects": project_rows,
     "funds": fund_rows,
     "income": income_rows,

@@ -46,7 +46,7 @@ def ledger_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def village_report(folder: Path, report: str, year: int | None, code: str) -> list[dict]:
+def village_report(folder: Path, report: str, year: int | None, code: str) -> list:
     """One village's rows of one report, from the cache when its files are unchanged."""
     key = hashlib.sha256(f"{code}|{report}|{year}|{ledger_digest(folder)}".encode()).hexdigest()
     cached = cache_dir() / f"{key}.pickle"
@@ -84,7 +84,7 @@ def report(
     progress: Callable[[Path], None] | None = None,
     engine: str = "local",
     scheduler: str | None = None,
-) -> list[dict]:
+) -> list:
     """Rows of report ``name`` for every village, in the villages' order.
 
     The villages run on ``engine`` (``projects.engine``: local processes or dask); each

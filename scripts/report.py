@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import asdict
 from decimal import Decimal
 
 import click
@@ -133,12 +134,13 @@ def report(
         rows = township.report(villages, name, year, jobs, engine=engine, scheduler=scheduler)
     except township.LedgerErrors as error:
         raise click.ClickException(str(error)) from error
-    if len({row["village"] for row in rows}) > 1 or len(villages) > 1:
-        rows = rows + totals(name, rows)
+    records = [asdict(row) for row in rows]  # by column key, in the order of the JSON
+    if len({row["village"] for row in records}) > 1 or len(villages) > 1:
+        records += totals(name, records)
     columns = COLUMNS[name]
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=to_json))
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=to_json))
     elif fmt == "csv":
-        click.echo(render_csv(rows, columns), nl=False)
+        click.echo(render_csv(records, columns), nl=False)
     else:
-        click.echo(render_table(rows, columns))
+        click.echo(render_table(records, columns))

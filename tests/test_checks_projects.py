@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from decimal import Decimal
+
 from tests.ledgertext import load
 
 DECLARED = """
@@ -134,3 +137,35 @@ def test_earmarked_money_booked_as_subsidy_income_is_reported() -> None:
     assert "503-补助收入" in message and "241" in message
     general = text.replace(" ^P1", "")
     assert messages(general) == []
+
+
+def test_budget_reports_each_project_at_its_first_crossing_in_ledger_order() -> None:
+    """Random spending on three projects (some entries linked to two, some refunds):
+    one error per project that ever exceeds its budget, at the entry where its running
+    total first does, in the order of the ledger."""
+    rng = random.Random(12)
+    for _ in range(20):
+        budgets = {pid: Decimal(rng.randint(1, 6) * 10000) for pid in ("P1", "P2", "P3")}
+        text = "".join(
+            f'2024-01-05 custom "project" "{pid}" "项目{pid}"\n  kind: "产业项目"\n'
+            f"  budget: {budget:.2f} CNY\n"
+            + "".join(
+                f'2024-01-{day} custom "project-step" "{pid}" "{step}"\n'
+                for day, step in (("10", "决议"), ("12", "决议公开"))
+            )
+            for pid, budget in budgets.items()
+            if pid != "P1"  # P1 is declared by DECLARED
+        )
+        budgets["P1"] = Decimal("100000")
+        spent = dict.fromkeys(budgets, Decimal(0))
+        expected = []
+        for day in range(1, 29):
+            linked = rng.sample(sorted(budgets), rng.choice([1, 1, 2]))
+            amount = Decimal(rng.choice([-5000, 8000, 15000, 30000]))
+            text += spend(f"2024-02-{day:02d}", f"{amount:.2f}", " ".join(f"^{p}" for p in linked))
+            for pid in sorted(linked):
+                before, spent[pid] = spent[pid], spent[pid] + amount
+                if before <= budgets[pid] < spent[pid] and all(pid not in e for e in expected):
+                    expected.append(f"项目 {pid} 项目{pid}" if pid != "P1" else "项目 P1 冷棚改造")
+        found = [m for m in messages(text) if "超过预算" in m]
+        assert [m.split(":")[0] for m in found] == expected

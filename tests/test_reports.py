@@ -94,34 +94,34 @@ def D(text: str) -> Decimal:
 
 def test_projects(village: reports.Books) -> None:
     p1, p2 = reports.project_rows(village)
-    assert p1["project"] == "P1" and p1["budget"] == D("100000")
-    assert p1["received_by_source"] == {"派出单位帮扶": D("60000"), "县财政局": D("40000")}
-    assert p1["received"] == D("100000")
-    assert p1["spent"] == D("70000")
-    assert p1["capitalised"] == D("70000")
-    assert p1["remaining"] == D("30000")
-    assert p1["income"] == D("30000")
-    assert p1["payback"] == D("30000") / D("70000")
-    assert p1["steps_done"] == "5/6"
-    assert p1["steps_missing"] == ["实施结果公开"]
-    assert (p2["received"], p2["spent"], p2["remaining"]) == (D("5000"), D("25000"), D("5000"))
-    assert p2["steps_missing"] == ["提议", "商议", "审议", "实施结果公开"]
+    assert p1.project == "P1" and p1.budget == D("100000")
+    assert p1.received_by_source == {"派出单位帮扶": D("60000"), "县财政局": D("40000")}
+    assert p1.received == D("100000")
+    assert p1.spent == D("70000")
+    assert p1.capitalised == D("70000")
+    assert p1.remaining == D("30000")
+    assert p1.income == D("30000")
+    assert p1.payback == D("30000") / D("70000")
+    assert p1.steps_done == "5/6"
+    assert p1.steps_missing == ["实施结果公开"]
+    assert (p2.received, p2.spent, p2.remaining) == (D("5000"), D("25000"), D("5000"))
+    assert p2.steps_missing == ["提议", "商议", "审议", "实施结果公开"]
 
 
 def test_projects_until_a_year(village: reports.Books) -> None:
     p1, _ = reports.project_rows(village, 2023)
-    assert (p1["received"], p1["spent"]) == (0, 0)
+    assert (p1.received, p1.spent) == (0, 0)
 
 
 def test_funds_and_findings(village: reports.Books) -> None:
     [row] = reports.fund_rows(village)
-    assert row["unit"] == "市某局" and row["secretary"] == "甲书记"
-    assert row["pledged"] == D("80000")
-    assert row["claimed"] == D("80000")
-    assert row["found"] == D("65000")
+    assert row.unit == "市某局" and row.secretary == "甲书记"
+    assert row.pledged == D("80000")
+    assert row.claimed == D("80000")
+    assert row.found == D("65000")
     # P1: 70000 spent of 100000 received, 60% from 市某局; P2: 5000 received, all spent.
-    assert row["spent"] == D("42000") + D("5000")
-    assert row["unverified"] == D("20000")
+    assert row.spent == D("42000") + D("5000")
+    assert row.unverified == D("20000")
     unverified, undeclared = reports.match_claims(village)
     assert (unverified.kind, unverified.amount) == ("unverified", D("20000"))
     assert (undeclared.kind, undeclared.amount) == ("undeclared", D("5000"))
@@ -137,13 +137,13 @@ def test_claim_matched_only_within_the_window(village: reports.Books) -> None:
 
 def test_income_excludes_closing_and_subsidies(village: reports.Books) -> None:
     y2024, y2025 = reports.income_rows(village)
-    assert (y2024["operating"], y2024["subsidy"], y2024["total"]) == (
+    assert (y2024.operating, y2024.subsidy, y2024.total) == (
         D("40000"),
         D("20000"),
         D("60000"),
     )
-    assert y2024["band"] == "5万元以下" and y2024["change"] is None
-    assert (y2025["operating"], y2025["band"], y2025["change"]) == (
+    assert y2024.band == "5万元以下" and y2024.change is None
+    assert (y2025.operating, y2025.band, y2025.change) == (
         D("60000"),
         "5万至10万元",
         D("20000"),
@@ -153,15 +153,15 @@ def test_income_excludes_closing_and_subsidies(village: reports.Books) -> None:
 def test_income_bands_are_configurable(village: reports.Books) -> None:
     bands = (D("30000"), D("50000"))
     y2024, y2025 = reports.income_rows(village, bands=bands)
-    assert (y2024["band"], y2025["band"]) == ("5万至10万元", "10万元以上")
+    assert (y2024.band, y2025.band) == ("5万至10万元", "10万元以上")
 
 
 def test_secretaries(village: reports.Books) -> None:
     [row] = reports.secretary_rows(village)
-    assert row["projects"] == ["P1"]
-    assert (row["landed"], row["spent"]) == (D("65000"), D("47000"))
-    assert (row["base_year"], row["income_before"]) == (2024, D("40000"))
-    assert (row["latest_year"], row["income_latest"]) == (2025, D("60000"))
+    assert row.projects == ["P1"]
+    assert (row.landed, row.spent) == (D("65000"), D("47000"))
+    assert (row.base_year, row.income_before) == (2024, D("40000"))
+    assert (row.latest_year, row.income_latest) == (2025, D("60000"))
 
 
 def test_township_report_json_has_a_row_per_village_and_totals(tmp_path, monkeypatch) -> None:

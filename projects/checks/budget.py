@@ -13,12 +13,13 @@ is reported on the transaction that crosses the budget. The tolerance is a fract
 
 from __future__ import annotations
 
-from collections import defaultdict, namedtuple
-from decimal import Decimal
+from collections import namedtuple
 
 from beancount.core import data
 
 from projects import books, model, options
+from projects.books import ZERO
+from projects.project_totals import project_totals
 
 BudgetError = namedtuple("BudgetError", "source message entry")
 
@@ -27,29 +28,28 @@ def check(entries: data.Directives, options_map: dict) -> list:
     """The first transaction that takes each project past its budget."""
     projects = model.read(entries).projects
     tolerance = options.read(entries).budget_tolerance
-    spent: dict[str, Decimal] = defaultdict(Decimal)
-    reported: set[str] = set()
-    errors = []
-    for entry in books.transactions(entries):
-        linked = books.project_ids(entry) & projects.keys()
-        if not linked:
+    transactions = books.transactions(entries)
+    crossings = []
+    for project_id, totals in project_totals(transactions).items():
+        project = projects.get(project_id)
+        if project is None or project.budget is None:
             continue
-        amount = books.spending(entry)
-        for project_id in sorted(linked):
-            project = projects[project_id]
-            spent[project_id] += amount
-            if project.budget is None or project_id in reported:
-                continue
-            limit = project.budget * (1 + tolerance)
-            if spent[project_id] > limit:
-                reported.add(project_id)
-                errors.append(
-                    BudgetError(
-                        entry.meta,
-                        f"项目 {project_id} {project.name}: 累计支出 {spent[project_id]:,.2f} 元 "
-                        f"超过预算 {project.budget:,.2f} 元 (允许 {limit:,.2f}): "
-                        "调整预算须重新履行决策程序, 或改正分录",
-                        entry,
-                    )
-                )
-    return errors
+        limit = project.budget * (1 + tolerance)
+        spent = ZERO
+        for entry, amount in totals.spending:
+            spent += amount
+            if spent > limit:
+                crossings.append((entry, project, spent, limit))
+                break
+    position = {id(entry): index for index, entry in enumerate(transactions)}
+    crossings.sort(key=lambda crossing: (position[id(crossing[0])], crossing[1].id))
+    return [
+        BudgetError(
+            entry.meta,
+            f"项目 {project.id} {project.name}: 累计支出 {spent:,.2f} 元 "
+            f"超过预算 {project.budget:,.2f} 元 (允许 {limit:,.2f}): "
+            "调整预算须重新履行决策程序, 或改正分录",
+            entry,
+        )
+        for entry, project, spent, limit in crossings
+    ]

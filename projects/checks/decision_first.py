@@ -25,17 +25,10 @@ from projects import books, model, options
 DecisionError = namedtuple("DecisionError", "source message entry")
 
 
-def required_steps(township_review: bool) -> tuple[str, ...]:
-    """The steps that must precede spending under the county's rules."""
-    if township_review:
-        return ("决议", "乡镇审核", "决议公开")
-    return model.STEPS_BEFORE_SPENDING
-
-
 def check(entries: data.Directives, options_map: dict) -> list:
     """Spending dated before a required step of its project, or with the step missing."""
     projects = model.read(entries).projects
-    steps = required_steps(options.read(entries).township_review)
+    steps = model.steps_before_spending(options.read(entries).township_review)
     errors = []
     for entry in books.transactions(entries):
         linked = books.project_ids(entry) & projects.keys()

@@ -20,10 +20,11 @@ from fava.core import FavaLedger
 from fava.ext import extension_endpoint
 from flask import Response, request, send_file, url_for
 
-from projects import books, disclosure, model, reports
+from projects import books, disclosure, reports
 from projects.disclosure_render import render_html, write_xlsx
 from projects.fava_ext import links, page
 from projects.periods import Period, parse_period
+from projects.project_totals import ProjectTotals, project_totals
 
 
 class ProjectLedger(page.Page):
@@ -31,58 +32,41 @@ class ProjectLedger(page.Page):
 
     report_title = "项目台账"
 
-    def rows(self) -> list[dict]:
-        """``reports.project_rows`` with a journal link for every figure."""
+    def totals(self) -> dict[str, ProjectTotals]:
+        """``project_totals`` of the transactions up to the selected year."""
+        until = reports.year_end(self.year)
+        return self.cached("totals", lambda: project_totals(self.books.transactions(until)))
+
+    def rows(self) -> list[tuple[reports.ProjectRow, dict]]:
+        """``reports.project_rows``, each with a journal link for every figure."""
         return self.cached("rows", self._rows)
 
-    def _rows(self) -> list[dict]:
-        payers = self._payers()
-        return [self._linked(row, payers[row["project"]]) for row in self.table("projects")]
+    def _rows(self) -> list[tuple[reports.ProjectRow, dict]]:
+        totals = self.totals()
+        return [
+            (row, self._links(row.project, totals.get(row.project, ProjectTotals())))
+            for row in self.table("projects")
+        ]
 
-    def _linked(self, row: dict, payers: dict[str, str]) -> dict:
-        """A project's row with its journal links and its decision steps in order."""
-        pid = row["project"]
+    def _links(self, pid: str, sums: ProjectTotals) -> dict:
+        """The journal links of a project's figures; money received links to its payers."""
         project = links.linked([pid])
+        payers = {payer: links.equals(key, payer) for payer, key in sums.named_by.items()}
         return {
-            **row,
-            "links": {
-                "project": self.journal_of_transactions(project),
-                "budget": self.journal(links.declared("project", pid)),
-                "steps": self.journal(links.declared("project-step", pid)),
-                "received": self.journal_of_transactions(
-                    project, links.any_of(payers.values()) if payers else None
-                ),
-                "spent": self.journal_of_transactions(project, account=links.SPEND_ACCOUNTS),
-                "capitalised": self.journal_of_transactions(
-                    project, account=links.CAPITAL_ACCOUNTS
-                ),
-                "income": self.journal_of_transactions(project, account=links.INCOME_ACCOUNTS),
-                "by_source": {
-                    source: self.journal_of_transactions(project, links.any_of(terms))
-                    for source, terms in self._sources(pid, payers).items()
-                },
+            "project": self.journal_of_transactions(project),
+            "budget": self.journal(links.declared("project", pid)),
+            "steps": self.journal(links.declared("project-step", pid)),
+            "received": self.journal_of_transactions(
+                project, links.any_of(payers.values()) if payers else None
+            ),
+            "spent": self.journal_of_transactions(project, account=links.SPEND_ACCOUNTS),
+            "capitalised": self.journal_of_transactions(project, account=links.CAPITAL_ACCOUNTS),
+            "income": self.journal_of_transactions(project, account=links.INCOME_ACCOUNTS),
+            "by_source": {
+                source: self.journal_of_transactions(project, links.any_of(terms))
+                for source, terms in self._sources(pid, payers).items()
             },
-            "step_list": [
-                (step, row["steps"].get(step))
-                for step in model.STEPS
-                if step in row["steps"] or step in row["steps_missing"]
-            ],
         }
-
-    def _payers(self) -> dict[str, dict[str, str]]:
-        """Per project, each payer of money brought in and the filter term that finds them
-        (``funder`` metadata, else the payee: as ``reports.project_rows`` attributes it)."""
-        found: dict[str, dict[str, str]] = defaultdict(dict)
-        until = reports.year_end(self.year)
-        for entry in self.books.transactions(until):
-            pids = books.project_ids(entry)
-            if not pids or books.money_in(entry) <= 0 or books.income(entry) != 0:
-                continue
-            funder = entry.meta.get("funder")
-            key, payer = ("funder", funder) if funder else ("payee", entry.payee)
-            for pid in pids if payer else ():
-                found[pid][payer] = links.equals(key, payer)
-        return found
 
     def _sources(self, pid: str, payers: dict[str, str]) -> dict[str, list[str]]:
         """The filter terms of the payers behind each planned source of a project."""
@@ -98,20 +82,16 @@ class ProjectLedger(page.Page):
         return self.cached("charts", self._charts)
 
     def _charts(self) -> list[dict]:
-        projects = self.books.declarations.projects
-        spent: dict[str, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
-        for entry in self.books.transactions(reports.year_end(self.year)):
-            for pid in books.project_ids(entry) & set(projects):
-                amount = books.spending(entry)
-                if amount:
-                    spent[pid].append((entry.date, amount))
+        totals = self.totals()
         charts = []
-        for pid, project in projects.items():
+        for pid, project in self.books.declarations.projects.items():
             points = [{"date": project.date.isoformat(), "balance": {"累计支出": 0}}]
             total = Decimal(0)
-            for date, amount in spent[pid]:
+            for entry, amount in totals.get(pid, ProjectTotals()).spending:
                 total += amount
-                points.append({"date": date.isoformat(), "balance": {"累计支出": float(total)}})
+                points.append(
+                    {"date": entry.date.isoformat(), "balance": {"累计支出": float(total)}}
+                )
             if project.budget is not None:
                 for point in points:
                     point["balance"]["预算"] = float(project.budget)
@@ -124,18 +104,15 @@ class SupportFunds(page.Page):
 
     report_title = "帮扶资金"
 
-    def rows(self) -> list[dict]:
-        """``reports.fund_rows`` with a journal link for every figure."""
+    def rows(self) -> list[tuple[reports.FundRow, dict]]:
+        """``reports.fund_rows``, each with a journal link for every figure."""
         return self.cached("rows", self._rows)
 
-    def _rows(self) -> list[dict]:
+    def _rows(self) -> list[tuple[reports.FundRow, dict]]:
         funded: dict[str, set[str]] = defaultdict(set)
         for receipt in reports.receipts(self.books, reports.year_end(self.year)):
             funded[receipt.meta["funder"]] |= books.project_ids(receipt)
-        return [
-            {**row, "links": self._links(row["unit"], funded[row["unit"]])}
-            for row in self.table("funds")
-        ]
+        return [(row, self._links(row.unit, funded[row.unit])) for row in self.table("funds")]
 
     def _links(self, unit: str, projects: set[str]) -> dict[str, str | None]:
         """The journal links of a unit's figures."""
@@ -155,7 +132,7 @@ class SupportFunds(page.Page):
         """Claims the books do not bear out, and receipts never claimed."""
         return self.table("findings")
 
-    def secretaries(self) -> list[dict]:
+    def secretaries(self) -> list[reports.SecretaryRow]:
         """``reports.secretary_rows``: each secretary's term, funds and income before/after."""
         return self.table("secretaries")
 
@@ -165,23 +142,23 @@ class CollectiveIncome(page.Page):
 
     report_title = "集体经济"
 
-    def rows(self) -> list[dict]:
-        """``reports.income_rows`` for every year, with journal links."""
+    def rows(self) -> list[tuple[reports.IncomeRow, dict]]:
+        """``reports.income_rows`` for every year, each with its journal links."""
         return self.cached("rows", self._rows)
 
-    def _rows(self) -> list[dict]:
+    def _rows(self) -> list[tuple[reports.IncomeRow, dict]]:
         return [
-            {
-                **row,
-                "links": {
-                    key: self.journal(links.transactions(years=[row["year"]]), account)
+            (
+                row,
+                {
+                    key: self.journal(links.transactions(years=[row.year]), account)
                     for key, account in (
                         ("operating", links.OPERATING_ACCOUNTS),
                         ("subsidy", links.SUBSIDY_ACCOUNTS),
                         ("total", links.INCOME_ACCOUNTS),
                     )
                 },
-            }
+            )
             for row in page.table(self.ledger, "income")
         ]
 
@@ -196,15 +173,15 @@ class CollectiveIncome(page.Page):
                 "label": "集体经营性收入与补助收入",
                 "data": [
                     {
-                        "date": f"{row['year']}-01-01",
+                        "date": f"{row.year}-01-01",
                         "budgets": {},
                         "balance": {
-                            "经营性收入": float(row["operating"]),
-                            "补助收入": float(row["subsidy"]),
+                            "经营性收入": float(row.operating),
+                            "补助收入": float(row.subsidy),
                         },
                         "account_balances": {},
                     }
-                    for row in self.rows()
+                    for row, _ in self.rows()
                 ],
             }
         ]
@@ -329,14 +306,14 @@ def overview(ledger: FavaLedger) -> dict:
     funds = page.table(ledger, "funds")
     projects = page.table(ledger, "projects")
     return {
-        "year": latest["year"] if latest else None,
-        "operating": latest["operating"] if latest else None,
-        "band": latest["band"] if latest else reports.BAND_NAMES[0],
-        "pledged": sum((f["pledged"] for f in funds), books.ZERO),
-        "found": sum((f["found"] for f in funds), books.ZERO),
-        "unverified": sum((f["unverified"] for f in funds), books.ZERO),
+        "year": latest.year if latest else None,
+        "operating": latest.operating if latest else None,
+        "band": latest.band if latest else reports.BAND_NAMES[0],
+        "pledged": sum((f.pledged for f in funds), books.ZERO),
+        "found": sum((f.found for f in funds), books.ZERO),
+        "unverified": sum((f.unverified for f in funds), books.ZERO),
         "projects": len(projects),
-        "budget": sum((p["budget"] or books.ZERO for p in projects), books.ZERO),
-        "spent": sum((p["spent"] for p in projects), books.ZERO),
-        "steps_missing": sum(1 for p in projects if p["steps_missing"]),
+        "budget": sum((p.budget or books.ZERO for p in projects), books.ZERO),
+        "spent": sum((p.spent for p in projects), books.ZERO),
+        "steps_missing": sum(1 for p in projects if p.steps_missing),
     }
