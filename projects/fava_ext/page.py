@@ -7,7 +7,9 @@ dropped first, since requests choose years and periods without bound. When Fava 
 ledger, every table (``TABLES``) is computed for the whole ledger at once: the pages start
 from them, and the township overview reads each village's from its loaded ledger, never
 loading another village in a request. Only a selected year's tables and the disclosure of
-a period are computed on request (and a table dropped from a full cache).
+a period are computed on request (and a table dropped from a full cache). The results
+live on the ledger's first page (Fava makes one instance of each page per ledger and keeps
+it across reloads), so they go with the ledger.
 Fava's time filter selects the year, as ``cunzhang report --year`` does; the account and
 advanced filters are not applied to the tables, whose totals would otherwise be partial.
 """
@@ -78,24 +80,19 @@ class LRU:
         return value
 
 
-#: Per ledger (by identity): the entries the cache was computed from, and the cache.
-_CACHES: dict[int, tuple[object, LRU]] = {}
-
-
-def cache_of(ledger: FavaLedger) -> LRU:
-    """The results computed from the ledger's current load (a reload makes new entries)."""
-    entries, cache = _CACHES.get(id(ledger), (None, None))
-    if cache is None or entries is not ledger.all_entries:
-        cache = LRU(CACHE_SIZE)
-        _CACHES[id(ledger)] = (ledger.all_entries, cache)
-    return cache
+def cache_of(ledger: FavaLedger) -> LRU | None:
+    """The results computed from the ledger's current load, kept by its first page
+    (Fava makes one instance of each page per ledger); none for a ledger without them."""
+    home = ledger.extensions.get_extension(PAGES[0])
+    return home.cache() if isinstance(home, Page) else None
 
 
 def computed(ledger: FavaLedger, key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()`` once per load of ``ledger`` and ``key`` (while among the
     ``CACHE_SIZE`` most recently used); what it returns is shared by every page, so
     callers must not change it."""
-    return cache_of(ledger).get(key, compute)
+    cache = cache_of(ledger)
+    return compute() if cache is None else cache.get(key, compute)
 
 
 def books_of(ledger: FavaLedger) -> Books:
@@ -152,6 +149,16 @@ def bad_request(message: str) -> NoReturn:
 
 class Page(FavaExtensionBase):
     """A cunzhang page: the village's books, the selected year and links into the journal."""
+
+    _cache: LRU | None = None
+    _cache_entries: object = None  # the entries ``_cache`` was computed from
+
+    def cache(self) -> LRU:
+        """Results computed from the ledger's current load (a reload makes new entries,
+        and a new cache); every page uses the first page's (``cache_of``)."""
+        if self._cache is None or self._cache_entries is not self.ledger.all_entries:
+            self._cache, self._cache_entries = LRU(CACHE_SIZE), self.ledger.all_entries
+        return self._cache
 
     def after_load_file(self) -> None:
         """``load_tables`` when Fava loads the ledger (once, though Fava calls every
