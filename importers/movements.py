@@ -23,6 +23,7 @@ from beancount.core.amount import Amount as BeanAmount
 from importers.accounts import PENDING, AccountBook
 from importers.base import Provenance, SheetImporter
 from importers.classify import Classifier, History
+from importers.project_link import project_link
 from importers.sheet import (
     Amount,
     Date,
@@ -37,7 +38,6 @@ from importers.sheet import (
     squeeze,
 )
 from projects import chart
-from projects.books import PROJECT_LINK
 
 ZERO = Decimal("0.00")
 ONE_DAY = datetime.timedelta(days=1)
@@ -264,7 +264,8 @@ class MovementsImporter(SheetImporter):
         if counter is None:
             book.open(PENDING, "待分类", movement.date)
             counter, flag = PENDING, "!"
-        links = self.links(values, where, problems)
+        project = project_link(values, where, problems)
+        links = frozenset({project}) if project else frozenset()
         amount = movement.amount
         own_posting = (own, str(amount))
         serial = values.get("serial") or ""
@@ -295,16 +296,6 @@ class MovementsImporter(SheetImporter):
         return data.Transaction(
             meta, movement.date, flag, payee or None, summary, data.EMPTY_SET, links, postings
         )
-
-    def links(self, values: dict, where: tuple, problems: list[Problem]) -> frozenset[str]:
-        """The project link of a row with a project number (``^P2024-01``)."""
-        project = (values.get("project") or "").strip()
-        if not project:
-            return frozenset()
-        if not PROJECT_LINK.fullmatch(project):
-            problems.append(Problem(*where, f"项目编号 “{project}” 应为 P 加数字, 如 P2024-01"))
-            return frozenset()
-        return frozenset({project})
 
     # -- balance assertions ----------------------------------------------------------------
 

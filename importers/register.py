@@ -32,6 +32,7 @@ from beancount.parser.grammar import ValueType
 
 from importers.accounts import AccountBook
 from importers.base import VILLAGE_KEY, Provenance, SheetImporter
+from importers.project_link import project_link
 from importers.sheet import (
     Amount,
     Date,
@@ -44,7 +45,6 @@ from importers.sheet import (
     records,
     squeeze,
 )
-from projects.books import PROJECT_LINK
 
 
 class RegisterColumns(Dialect):
@@ -97,9 +97,7 @@ class RegisterImporter(SheetImporter):
                     field = "village" if not village else "unit"
                     problems.append(Problem(*where, f"{column_label(header, field)}: 为空"))
                     continue
-                project = (values.get("project") or "").strip()
-                if project and not PROJECT_LINK.fullmatch(project):
-                    problems.append(Problem(*where, f"项目编号 “{project}” 应为 P 加数字"))
+                if project_link(values, where, problems) is None:
                     continue
                 for kind, amount_field in (("fund-pledge", "pledged"), ("fund-landed", "landed")):
                     amount = values.get(amount_field)

@@ -18,6 +18,7 @@ from beancount.core.amount import Amount as BeanAmount
 
 from importers.accounts import AccountBook
 from importers.base import Provenance, SheetImporter
+from importers.project_link import project_link
 from importers.sheet import (
     Amount,
     Date,
@@ -31,7 +32,6 @@ from importers.sheet import (
     records,
     squeeze,
 )
-from projects.books import PROJECT_LINK
 
 ZERO = Decimal("0.00")
 
@@ -155,12 +155,10 @@ class VoucherImporter(SheetImporter):
             return None
         links = set()
         for record, _, _ in voucher.lines:
-            project = (record.values.get("project") or "").strip()
-            if project and PROJECT_LINK.fullmatch(project):
+            row_where = (provenance.workbook.label, record.sheet, record.row)
+            project = project_link(record.values, row_where, problems)
+            if project:
                 links.add(project)
-            elif project:
-                row_where = (provenance.workbook.label, record.sheet, record.row)
-                problems.append(Problem(*row_where, f"项目编号 “{project}” 应为 P 加数字"))
         lines = [(account, str(amount)) for _, account, amount in voucher.lines]
         content = (
             voucher.date.isoformat(),
