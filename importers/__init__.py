@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from importers.base import Options, SheetImporter
+from importers.base import ImportOptions, SheetImporter
 from importers.classify import load_rules
 from importers.movements import JournalImporter, StatementImporter
 from importers.register import RegisterImporter
@@ -53,22 +53,22 @@ KINDS: list[type[SheetImporter]] = [
 def beangulp_importers(village: str | Path, **options: object) -> list[SheetImporter]:
     """One importer of each kind for a village folder, with its ``import-rules.csv``.
 
-    ``options`` are those of :class:`~importers.base.Options` (``account``,
+    ``options`` are those of :class:`~importers.base.ImportOptions` (``account``,
     ``create_accounts``, ``chart``); township-wide kinds keep only the village's own rows.
     """
     folder = Path(village)
     rules, problems = load_rules(folder)
     if problems:
         raise ImportRefused(problems)
-    settings = Options(rules=rules, village=folder.name, **options)  # type: ignore[arg-type]
+    settings = ImportOptions(rules=rules, village=folder.name, **options)  # type: ignore[arg-type]
     return [importer(settings, KINDS) for importer in KINDS]
 
 
 __all__ = [
     "KINDS",
+    "ImportOptions",
     "ImportRefused",
     "JournalImporter",
-    "Options",
     "Problem",
     "RegisterImporter",
     "StatementImporter",

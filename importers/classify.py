@@ -16,10 +16,11 @@ row's (a rule's text is a substring), 方向 is 收 (money in) or 支 (money out
 path, a code or a Beancount account.
 
 History is learnt like smart_importer does, with the tokenizer unspaced Chinese needs
-(character bigrams, design.md §2), but as a nearest-neighbour vote that abstains: earlier
-transactions of the same bank account are compared by payee and summary, and only when the
-most similar ones (similarity ≥ :data:`MIN_SIMILARITY`) all used one counter-account is it
-taken. A classifier that always answers (smart_importer's SVM) would post a guess as a fact.
+(character bigrams: smart_importer's default takes a whole phrase for one word), but as a
+nearest-neighbour vote that abstains: earlier transactions of the same bank account are
+compared by payee and summary, and only when the most similar ones (similarity ≥
+:data:`MIN_SIMILARITY`) all used one counter-account is it taken. A classifier that always
+answers (smart_importer's SVM) would post a guess as a fact.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ written from the bank's side (借方发生额 = out, 贷方发生额 = in), so i
 
 The own account is ``--account``, else the account whose ``open`` has the file's 账号 as
 ``account_number``, else (journals) 库存现金 for a cash journal or 银行存款-<开户行>.
+
+``cunzhang reconcile`` reads a bank statement whole, with the same columns and balance
+checks (:func:`read_statement`).
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from beancount.core import data
 from beancount.core.amount import Amount as BeanAmount
 
 from importers.accounts import PENDING, AccountBook
-from importers.base import Provenance, SheetImporter
+from importers.base import Provenance, SheetImporter, merge_repeats
 from importers.classify import Classifier, History
 from importers.project_link import project_link
 from importers.sheet import (
@@ -29,11 +33,13 @@ from importers.sheet import (
     Date,
     Dialect,
     Header,
+    ImportRefused,
     Problem,
     Record,
     Text,
     Workbook,
     column_label,
+    open_workbook,
     records,
     squeeze,
 )
@@ -365,6 +371,32 @@ class StatementImporter(MovementsImporter):
 
     dialect = StatementColumns
     has_counter = False
+
+
+@dataclass
+class Statement:
+    """A bank statement read whole, for ``cunzhang reconcile`` (:mod:`projects.reconcile`):
+    its movements (+ into the account) and the account number it names."""
+
+    workbook: Workbook
+    number: str
+    movements: list[Movement]
+
+
+def read_statement(path: Path) -> Statement:
+    """The statement's movements, each balance checked; :class:`ImportRefused` otherwise."""
+    workbook = open_workbook(path)
+    importer = StatementImporter()
+    problems: list[Problem] = []
+    headers = importer.headers(workbook, problems)
+    movements: list[Movement] = []
+    previous = None
+    for header in headers:
+        found, previous, _ = importer.movements(header, workbook.label, previous, problems)
+        movements += found
+    if problems:
+        raise ImportRefused(merge_repeats(problems))
+    return Statement(workbook, headers[0].note("账号", "账户", "卡号"), movements)
 
 
 def own_account(

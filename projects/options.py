@@ -22,7 +22,7 @@ from beancount.core import data
 
 
 @dataclass(frozen=True)
-class Options:
+class LedgerOptions:
     township_review: bool = False
     budget_tolerance: Decimal = Decimal("0")
     claim_window_days: int = 30
@@ -31,7 +31,7 @@ class Options:
     agency: str | None = None
 
 
-def read(entries: data.Directives) -> Options:
+def read(entries: data.Directives) -> LedgerOptions:
     """The options a ledger sets, the defaults for the others."""
     values: dict[str, object] = {}
     for entry in entries:
@@ -39,8 +39,8 @@ def read(entries: data.Directives) -> Options:
             name = entry.values[0].value
             value = entry.values[1].value if len(entry.values) > 1 else True
             values[name] = value
-    options = Options()
-    return Options(
+    options = LedgerOptions()
+    return LedgerOptions(
         township_review=bool(values.get("township_review", options.township_review)),
         budget_tolerance=Decimal(str(values.get("budget_tolerance", options.budget_tolerance))),
         claim_window_days=int(values.get("claim_window_days", options.claim_window_days)),

@@ -1,4 +1,4 @@
-"""``cunzhang import VILLAGE FILE...``: spreadsheets into a village's ledger (design.md §5).
+"""``cunzhang import VILLAGE FILE...``: spreadsheets into a village's ledger (README, 导入表格).
 
 The work is :func:`importers.run.import_files`; this module parses the options and prints
 what was added, skipped and flagged, or the problems, one ``FILE:SHEET:ROW: message`` a
