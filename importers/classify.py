@@ -2,7 +2,9 @@
 
 Nothing is guessed silently: a row is classified only by a rule the village wrote, or by
 earlier transactions that agree; every classified entry says which (``classified``
-metadata), and the rest go flagged to the pending account for the accountant.
+metadata), and the rest go flagged ``!`` to 待查明款项 for the accountant (receipts to
+应付款, payments to 应收款: :data:`importers.accounts.UNIDENTIFIED`, or the accounts a
+county option names).
 
 Rules live in ``import-rules.csv`` in the village folder, one rule a line, first match wins::
 
@@ -32,11 +34,14 @@ from pathlib import Path
 
 from beancount.core import data
 
-from importers.accounts import PENDING
+from importers.accounts import UNIDENTIFIED
 from importers.sheet import Problem, squeeze
+from projects.chart import name_path
 
 RULES_FILE = "import-rules.csv"
 MIN_SIMILARITY = 0.5
+#: The name paths of the accounts unclassified rows wait in: never learnt as a classification.
+WAITING = frozenset(path for _, path in UNIDENTIFIED.values())
 HEADER_WORDS = {"对方户名": "payee", "摘要": "summary", "方向": "direction", "科目": "account"}
 
 
@@ -119,7 +124,7 @@ class History:
                 continue
             own = [p for p in entry.postings if p.account == account]
             other = [p for p in entry.postings if p.account != account]
-            if len(own) != 1 or len(other) != 1 or other[0].account == PENDING:
+            if len(own) != 1 or len(other) != 1 or name_path(other[0].account) in WAITING:
                 continue
             direction = "收" if own[0].units.number > 0 else "支"
             grams = bigrams(f"{entry.payee or ''} {entry.narration or ''}")
@@ -144,11 +149,18 @@ class History:
 
 
 class Classifier:
-    """Rules first, then history; ``None`` when neither knows."""
+    """Rules first, then history; ``None`` when neither knows.
 
-    def __init__(self, rules: list[Rule], history: History) -> None:
+    ``waiting`` names, by direction (收/支), the account a county option sets for the rows
+    left unclassified (``None``: the standard's, :data:`importers.accounts.UNIDENTIFIED`).
+    """
+
+    def __init__(
+        self, rules: list[Rule], history: History, waiting: dict[str, str | None] | None = None
+    ) -> None:
         self.rules = rules
         self.history = history
+        self.waiting = waiting or {}
 
     def classify(self, payee: str, summary: str, direction: str) -> tuple[str, str] | None:
         """``(account text, how)`` for a row, or ``None`` to leave it pending."""

@@ -24,7 +24,7 @@ from pathlib import Path
 from beancount.core import data
 from beancount.core.amount import Amount as BeanAmount
 
-from importers.accounts import PENDING, AccountBook
+from importers.accounts import AccountBook
 from importers.base import Provenance, SheetImporter, merge_repeats
 from importers.classify import Classifier, History
 from importers.project_link import project_link
@@ -43,7 +43,7 @@ from importers.sheet import (
     records,
     squeeze,
 )
-from projects import chart
+from projects import chart, options
 
 ZERO = Decimal("0.00")
 ONE_DAY = datetime.timedelta(days=1)
@@ -111,7 +111,9 @@ class MovementsImporter(SheetImporter):
         if own is None:
             return []
         self.remember_account(workbook, own)
-        classifier = Classifier(self.options.rules, History(existing, own))
+        settings = options.read(existing)
+        waiting = {"收": settings.unidentified_receipts, "支": settings.unidentified_payments}
+        classifier = Classifier(self.options.rules, History(existing, own), waiting)
         provenance = Provenance(workbook)
         entries: list = []
         previous: Decimal | None = None
@@ -268,8 +270,13 @@ class MovementsImporter(SheetImporter):
                     problems.append(Problem(*where, f"对方科目 “{counter_text}”: {reason}"))
                     return None
         if counter is None:
-            book.open(PENDING, "待分类", movement.date)
-            counter, flag = PENDING, "!"
+            counter, reason = book.unidentified(
+                direction, movement.date, classifier.waiting.get(direction)
+            )
+            if counter is None:
+                problems.append(Problem(*where, f"待查明款项科目: {reason}"))
+                return None
+            flag = "!"
         project = project_link(values, where, problems)
         links = frozenset({project}) if project else frozenset()
         amount = movement.amount
