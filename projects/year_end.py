@@ -5,6 +5,12 @@ accounts in the village's ledger (opening those it lacks), refuses what the year
 not allow (a year closed before the one before it, a plan booked twice, a plan that
 distributes more than the 可分配收益 of the 收益及收益分配表), and writes as every ledger
 write does (:mod:`importers.writing`): locked, checked, all or nothing.
+
+A distribution paid out (成员分配 and 其他分配; 提取公积公益金 stays with the collective)
+larger than the village's own earnings — 经营收益 (经营收入 + 投资收益 − 经营支出 − 税金及
+附加 − 管理费用) plus 年初未分配收益 — shares out subsidies (补助收入, mostly 村级组织运转
+经费) or other non-operating money: allowed, but ``distribute``, ``check`` and the
+disclosure say so (:func:`subsidy_warnings`), a warning and not an error.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from importers.accounts import AccountBook
 from importers.distribution_plan import Plan, read_plan
 from importers.sheet import ImportRefused, Problem
 from importers.writing import Outcome, archive_path
-from projects import closing, layout, statements
+from projects import closing, layout, statements, transaction_facts
+from projects.balances import opening_balances
 from projects.ledger import where
 from projects.periods import parse_period
 from projects.reports import VillageBooks
@@ -108,6 +115,8 @@ def distribute_plan(folder: Path, year: int, plan_file: Path) -> Outcome:
             meta["approved"] = plan.approved
         added = closing.distribute(shares, year, accounts["retained"], meta)
         outcome = Outcome(entries=[*book.opens(), *added], opened=[o.account for o in book.opens()])
+        payout = sum((line.amount for line in plan.lines if line.kind != "reserve"), closing.ZERO)
+        outcome.note = subsidy_warning(entries, year, payout) or ""
         archive = archive_path(village.folder, accounts["allocated"], end, plan.workbook)
         outcome.written = village.append(
             outcome.entries,
@@ -116,6 +125,62 @@ def distribute_plan(folder: Path, year: int, plan_file: Path) -> Outcome:
             (plan.workbook,),
         )
     return outcome
+
+
+#: 经营收益's accounts in the 2023 收益及收益分配表: 经营收入, 投资收益, 经营支出, 税金及附加,
+#: 管理费用.
+OPERATING = frozenset({"501", "502", "511", "512", "513"})
+
+
+def own_earnings(entries: data.Directives, year: int) -> Decimal:
+    """经营收益 of the year plus 年初未分配收益: what a distribution may share out without
+    sharing out subsidies (year-end entries are not the year's earnings)."""
+    period = parse_period(str(year))
+    operating = -sum(
+        (
+            p.units.number
+            for e in transaction_facts.transactions(entries)
+            if period.start <= e.date <= period.end
+            for p in e.postings
+            if transaction_facts.top_code(p.account) in OPERATING
+        ),
+        closing.ZERO,
+    )
+    opening = statements.undistributed(opening_balances(entries, period.start))
+    return operating + opening
+
+
+def subsidy_warning(entries: data.Directives, year: int, payout: Decimal) -> str | None:
+    """The warning for a year's payout (成员分配 and 其他分配) larger than its own earnings,
+    or ``None``."""
+    own = own_earnings(entries, year)
+    if payout <= own:
+        return None
+    return (
+        f"提示 (warning): {year}年成员分配及其他分配 {payout:,.2f} 超过经营收益与年初未分配收益"
+        f"之和 {own:,.2f}, 超出的 {payout - own:,.2f} 来自补助收入等非经营性收益 "
+        "(the distribution shares out subsidies, not only the village's own earnings)"
+    )
+
+
+def subsidy_warnings(entries: data.Directives) -> list[str]:
+    """The warning of every year whose booked distribution (``#distribution``) pays out
+    more than its own earnings."""
+    years = sorted(
+        {e.date.year for e in entries if isinstance(e, data.Transaction) and is_distribution(e)}
+    )
+    found = []
+    for year in years:
+        shares = statements.shares(entries, parse_period(str(year)))
+        kept = shares[statements.SHARE_OUT[closing.RESERVE[0]]]  # 提取公积公益金
+        warning = subsidy_warning(entries, year, sum(shares.values(), closing.ZERO) - kept)
+        if warning:
+            found.append(warning)
+    return found
+
+
+def is_distribution(entry: data.Transaction) -> bool:
+    return "distribution" in (entry.tags or ())
 
 
 def standard_accounts(

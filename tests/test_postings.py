@@ -1,7 +1,9 @@
-"""Postings an inspector would send back (issue 14): where unidentified bank rows wait."""
+"""Postings an inspector would send back (issue 14): unidentified bank rows, distributions
+funded by subsidies."""
 
 from __future__ import annotations
 
+import datetime
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -9,9 +11,11 @@ from pathlib import Path
 import pytest
 from beancount.core import data
 
-from projects import chart, disclosure, reports
+from projects import chart, disclosure, reports, year_end
 from projects.ledger import read
 from projects.periods import parse_period
+from scripts.village import new_village
+from tests import test_bookkeeping as bookkeeping
 from tests.conftest import run_cli
 from tests.importkit import village, workbook
 
@@ -112,3 +116,41 @@ def test_a_village_keeps_its_own_account_of_that_name(ledgers, tmp_path):
     entries, _, _ = read(folder / "main.beancount")
     [entry] = [e for e in entries if getattr(e, "flag", "") == "!"]
     assert entry.postings[1].account == "Assets:112-应收款:11205-待查明款项"
+
+
+# -- a distribution funded by subsidies -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("payout", "reserve", "warned"),
+    [
+        ("51000.00", "9000.00", None),  # exactly 经营收益 45,000 + 年初未分配收益 6,000
+        ("51000.01", "0", "0.01"),
+        ("52000.00", "8000.00", "1,000.00"),  # 提取公积公益金 stays with the collective
+        ("60000.00", "0", "9,000.00"),  # all of 可分配收益 60,000: 9,000 is the subsidy
+    ],
+)
+def test_a_distribution_larger_than_own_earnings_warns(ledgers, tmp_path, payout, reserve, warned):
+    """经营收益 = 80,000 − 30,000 − 5,000 = 45,000; 年初未分配收益 6,000; the 10,000 补助收入
+    and the 1,000 其他支出 are not the village's own earnings (test_bookkeeping's year)."""
+    target = bookkeeping.TARGET
+    folder = new_village(ledgers, target, datetime.date(2024, 1, 1))
+    opening = bookkeeping.trial_balance(tmp_path / "期初.xlsx", bookkeeping.OPENING_2024)
+    bookkeeping.open_books(folder, opening)
+    bookkeeping.add_journal(folder, bookkeeping.YEAR_2024)
+    assert run_cli("close-year", target, "2024", ledgers=ledgers).exit_code == 0
+    rows = [["成员分配", "张三", None, Decimal(payout)]]
+    if Decimal(reserve):
+        rows.insert(0, ["提取公积公益金", None, None, Decimal(reserve)])
+    path = bookkeeping.plan(tmp_path / "方案.xlsx", rows)
+    result = run_cli("distribute", target, "2024", str(path), ledgers=ledgers)
+    assert result.exit_code == 0, result.stderr
+    entries, errors, _ = read(folder / "main.beancount")
+    assert errors == []  # a warning, not an error
+    warnings = year_end.subsidy_warnings(entries)
+    if warned is None:
+        assert "提示 (warning)" not in result.stdout and warnings == []
+    else:
+        [warning] = warnings
+        assert f"超出的 {warned} 来自补助收入" in warning and warning in result.stdout
+        assert "之和 51,000.00" in warning
