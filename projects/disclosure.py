@@ -31,7 +31,7 @@ from beancount.core import account as bc_account
 from beancount.core import data
 from beancount.parser import printer
 
-from projects import model, reports, transaction_facts
+from projects import model, reports, statements, transaction_facts
 from projects.balances import balances, signed, total
 from projects.chart import chart, split_component
 from projects.ledger import format_error, where
@@ -154,17 +154,23 @@ def _line(label: str, sums: dict[str, Decimal], codes: Iterable[str], sign: int 
 
 
 RECEIVABLES = "应收款项 (明细见债权债务)"
-# The lines of 各项资产 and 债权债务 (first-level codes of the 2023 chart).
+#: The lines of 各项资产: the 资产负债表's names for the same first-level codes of the 2023
+#: chart (one asset, one name), net of their contra accounts.
 ASSET_LINES = (
     ("货币资金", ("101", "102")),
     ("短期投资", ("111",)),
-    (RECEIVABLES, ("112", "113")),
-    ("库存物资", ("121",)),
-    ("生物资产 (净值)", ("131", "132", "133", "134")),
+    (RECEIVABLES, ("112", statements.INTERNAL)),
+    ("存货", ("121", "401")),
+    ("消耗性生物资产", ("131",)),
     ("长期投资", ("141",)),
-    ("固定资产 (净值)", ("151", "152")),
+    ("生产性生物资产净值", ("132", "133")),
+    ("固定资产净值", ("151", "152")),
     ("在建工程", ("153",)),
-    ("无形资产 (净值)", ("161", "162")),
+    ("固定资产清理", ("154",)),
+    ("无形资产净值", ("161", "162")),
+    ("公益性生物资产", ("134",)),
+    ("长期待摊费用", ("171",)),
+    ("待处理财产损溢", ("181",)),
 )
 DEBT_LINES = (
     ("应收款", ("112",), 1),
@@ -178,14 +184,26 @@ DEBT_LINES = (
 )
 
 
-def _asset_lines(sums: dict[str, Decimal]) -> list[Line]:
-    """货币资金, 库存物资, 固定资产 net, 在建工程 …, the rest as 其他资产; zero lines left out.
+def asset_balances(sums: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The asset accounts' balances the 资产负债表 counts as assets: a 内部往来 detail
+    account with a credit balance is a payable (``statements.internal_sides``)."""
+    return {
+        a: v
+        for a, v in sums.items()
+        if transaction_facts.root(a) == "Assets"
+        and not (top_code(a) == statements.INTERNAL and v < 0)
+    }
 
-    The lines add up to ``assets_total``; receivables are itemised under 债权债务 only.
+
+def _asset_lines(sums: dict[str, Decimal]) -> list[Line]:
+    """货币资金, 应收款项, 存货, 固定资产净值 …, the rest as 其他资产; zero lines left out.
+
+    ``sums`` are ``asset_balances``; the lines add up to ``assets_total`` (the
+    资产负债表's 资产总计); receivables are itemised under 债权债务 only.
     """
     covered = {code for _, codes in ASSET_LINES for code in codes}
     lines = [_line(label, sums, codes) for label, codes in ASSET_LINES]
-    others = sorted({top_code(a) for a in sums if transaction_facts.root(a) == "Assets"} - covered)
+    others = sorted({top_code(a) for a in sums} - covered)
     lines.append(_line("其他资产", sums, others))
     for line in lines:
         if line.label == RECEIVABLES:
@@ -370,6 +388,7 @@ def compute(
     income, income_total = _groups(inside, "Income")
     expenses, expense_total = _groups(inside, "Expenses")
     sums = balances(at_end.entries, period.end)
+    held = asset_balances(sums)
     funds = _fund_rows(at_end, period)
     disclosure = Disclosure(
         township=township,
@@ -382,8 +401,8 @@ def compute(
         income_total=income_total,
         expenses=expenses,
         expense_total=expense_total,
-        assets=_asset_lines(sums),
-        assets_total=total(sums, chart(), "Assets"),
+        assets=_asset_lines(held),
+        assets_total=total(held, chart(), "Assets"),
         debts=_debt_lines(sums),
         funds=funds,
         funds_total={

@@ -8,6 +8,7 @@ formula-like text neutralised.
 
 from __future__ import annotations
 
+import itertools
 import json
 from decimal import Decimal
 from functools import cache
@@ -20,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from projects import disclosure
 from projects.numerals import capital
+from projects.statements import BALANCE_COLUMNS, INCOME_COLUMNS, StatementLine
 from projects.text import amount_text, formula_like
 
 #: The watermark of a sheet published with unresolved problems (``--force``).
@@ -119,6 +121,14 @@ def _project_row(p: dict) -> list:
     return [f"{p['project']} {p['name']}", p["kind"], *money, progress, "\n".join(steps)]
 
 
+def _statement_cells(line: StatementLine | None) -> list:
+    """A statement line's cells: 项目, 行次 and its amounts (blank for a heading)."""
+    if line is None:
+        return ["", "", "", ""]
+    amounts = line.amounts or ["", ""]
+    return [line.label, line.row or "", *amounts]
+
+
 def xlsx_sections(d: disclosure.Disclosure) -> list[tuple[str, list[str], Rows]]:
     """The sheet's sections (title, headers, rows) in the order the HTML shows them."""
     assets_total = (True, ["资产合计", f"大写: {capital(d.assets_total)}", d.assets_total])
@@ -142,14 +152,28 @@ def xlsx_sections(d: disclosure.Disclosure) -> list[tuple[str, list[str], Rows]]
         ("五、资金来源及使用", FUND_HEADERS, _fund_rows(d)),
         ("六、项目 (截至期末)", PROJECT_HEADERS, [(False, _project_row(p)) for p in d.projects]),
     ]
-    statements = (
-        ("七、收益及收益分配表", ["项目", "本年数"], d.income_statement),
-        ("八、资产负债表", ["项目", "年初数", "年末数"], d.balance_sheet),
-    )
-    for title, headers, lines in statements:
-        if lines:
-            rows = [(line.total, [line.label, *line.amounts]) for line in lines]
-            sections.append((title, headers, rows))
+    if d.income_statement:
+        sections.append(
+            (
+                f"七、收益及收益分配表 (会农经02表)  编制单位: {d.organisation}  "
+                f"{d.period.start.year}年度  单位: 元",
+                ["项目", "行次", *INCOME_COLUMNS],
+                [(line.total, _statement_cells(line)) for line in d.income_statement],
+            )
+        )
+    if d.balance_sheet:
+        sides = [[line for line in d.balance_sheet if line.part == part] for part in (0, 1)]
+        rows = [
+            (False, _statement_cells(left) + _statement_cells(right))
+            for left, right in itertools.zip_longest(*sides)
+        ]
+        headers = ["资产", "行次", *BALANCE_COLUMNS, "负债和所有者权益", "行次", *BALANCE_COLUMNS]
+        end = d.period.end
+        title = (
+            f"八、资产负债表 (会农经01表)  编制单位: {d.organisation}  "
+            f"{end.year}年{end.month}月{end.day}日  单位: 元"
+        )
+        sections.append((title, headers, rows))
     return sections
 
 

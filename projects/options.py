@@ -4,13 +4,16 @@
     2024-01-01 custom "cunzhang-option" "budget_tolerance" 0.05
     2024-01-01 custom "cunzhang-option" "claim_window_days" 30
     2024-01-01 custom "cunzhang-option" "income_bands" "50000 100000"
+    2024-01-01 custom "cunzhang-option" "income_basis" "经营收益"
     2024-01-01 custom "cunzhang-option" "organisation" "东山村股份经济合作社"
     2024-01-01 custom "cunzhang-option" "agency" "青石镇农经站"
     2024-01-01 custom "cunzhang-option" "unidentified_receipts" "应付款-暂收款"
     2024-01-01 custom "cunzhang-option" "unidentified_payments" "应收款-暂付款"
 
 A county that requires the township review (一审) before execution says so with
-``township_review``; the others have defaults below. ``organisation`` and ``agency`` name
+``township_review``; the others have defaults below. ``income_basis`` is the amount the
+income bands are drawn on: 集体经营性收入 (501 + 502, the default) or 经营收益 (an unknown
+value is refused when the ledger is read). ``organisation`` and ``agency`` name
 the 公开单位 and 编制单位 of the disclosures (unset: the village's 集体经济组织 and the
 township's 农村经营管理站). ``unidentified_receipts`` and ``unidentified_payments`` name
 the accounts where a bank statement's unclassified receipts and payments wait (unset:
@@ -32,6 +35,7 @@ class LedgerOptions:
     budget_tolerance: Decimal = Decimal("0")
     claim_window_days: int = 30
     income_bands: tuple[Decimal, Decimal] = (Decimal("50000"), Decimal("100000"))
+    income_basis: str = "集体经营性收入"
     organisation: str | None = None
     agency: str | None = None
     unidentified_receipts: str | None = None
@@ -52,6 +56,7 @@ def read(entries: data.Directives) -> LedgerOptions:
         budget_tolerance=Decimal(str(values.get("budget_tolerance", options.budget_tolerance))),
         claim_window_days=int(values.get("claim_window_days", options.claim_window_days)),
         income_bands=parse_bands(values.get("income_bands")) or options.income_bands,
+        income_basis=parse_basis(values.get("income_basis", options.income_basis)),
         organisation=as_text(values.get("organisation")),
         agency=as_text(values.get("agency")),
         unidentified_receipts=as_text(values.get("unidentified_receipts")),
@@ -70,3 +75,14 @@ def parse_bands(text: object) -> tuple[Decimal, Decimal] | None:
         return None
     low, high = (Decimal(part) for part in text.replace(",", " ").split())
     return low, high
+
+
+#: The values ``income_basis`` may take (labels in :data:`projects.reports.INCOME_BASES`).
+INCOME_BASES = ("集体经营性收入", "经营收益")
+
+
+def parse_basis(value: object) -> str:
+    """``income_basis``: 集体经营性收入 or 经营收益; anything else is an error."""
+    if value not in INCOME_BASES:
+        raise ValueError(f"income_basis “{value}” 应为 {' 或 '.join(INCOME_BASES)}")
+    return str(value)

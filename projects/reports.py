@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from projects import model, options, transaction_facts
+from projects import model, options, statements, transaction_facts
 from projects.project_totals import ProjectTotals, project_totals
 from projects.transaction_facts import ZERO
 
@@ -65,8 +65,10 @@ COLUMNS: dict[str, list[Column]] = {
         Column("operating", "集体经营性收入", "money"),
         Column("subsidy", "补助收入", "money"),
         Column("total", "总收入", "money"),
-        Column("band", "收入档次"),
-        Column("change", "比上年增减", "money"),
+        Column("earnings", "经营收益", "money"),
+        Column("basis", "分档口径"),
+        Column("band", "档次"),
+        Column("change", "口径金额比上年增减", "money"),
     ],
     "secretaries": [
         Column("village", "村"),
@@ -83,7 +85,18 @@ COLUMNS: dict[str, list[Column]] = {
     ],
 }
 
-BAND_NAMES = ("无收益", "5万元以下", "5万至10万元", "10万元以上")
+#: The two bases a county may band villages by (ledger option ``income_basis``), each with
+#: its label and the name of the band at or below zero.
+INCOME_BASES = dict(
+    zip(
+        options.INCOME_BASES,
+        (
+            ("集体经营性收入 (501 经营收入 + 502 投资收益)", "无经营性收入"),
+            ("经营收益 (收益及收益分配表 二、经营收益)", "无经营收益 (含亏损)"),
+        ),
+        strict=True,
+    )
+)
 
 
 @dataclass
@@ -113,16 +126,31 @@ def year_end(year: int | None) -> datetime.date | None:
     return datetime.date(year, 12, 31) if year else None
 
 
-def band(amount: Decimal, bands: tuple[Decimal, Decimal]) -> str:
-    """The official band of a year's collective operating income."""
+def wan(amount: Decimal) -> str:
+    """``50000`` → ``5万``, ``12500`` → ``1.25万``."""
+    return f"{(amount / WAN).normalize():f}万"
+
+
+def band_names(bands: tuple[Decimal, Decimal], basis: str) -> tuple[str, str, str, str]:
+    """The bands in order: none (zero or less), below the low edge, from the low edge to
+    below the high edge, the high edge and more."""
+    low, high = (wan(edge) for edge in bands)
+    return (INCOME_BASES[basis][1], f"{low}元以下", f"{low}至{high}元", f"{high}元以上")
+
+
+def band(amount: Decimal, bands: tuple[Decimal, Decimal], basis: str) -> str:
+    """The band of a year's amount on ``basis``. An edge belongs to the band above it, as
+    statistical grouping counts the lower limit in and the upper limit out (上限不在内):
+    exactly 50 000 is 5万至10万元, exactly 100 000 is 10万元以上."""
     low, high = bands
+    names = band_names(bands, basis)
     if amount <= 0:
-        return BAND_NAMES[0]
+        return names[0]
     if amount < low:
-        return BAND_NAMES[1]
-    if amount <= high:
-        return BAND_NAMES[2]
-    return BAND_NAMES[3]
+        return names[1]
+    if amount < high:
+        return names[2]
+    return names[3]
 
 
 # --- projects -------------------------------------------------------------------------
@@ -330,15 +358,22 @@ def unit_spending(village: VillageBooks, until: datetime.date | None) -> dict[st
 
 @dataclass
 class Income:
-    """A year's income: 集体经营性收入 (501 + 502), 补助收入 (503) and all of it."""
+    """A year's income: 集体经营性收入 (501 + 502), 补助收入 (503), all of it, and the
+    postings that make 经营收益 by first-level code."""
 
     operating: Decimal = ZERO
     subsidy: Decimal = ZERO
     total: Decimal = ZERO
+    by_code: dict[str, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
+
+    @property
+    def earnings(self) -> Decimal:
+        """二、经营收益, as the 收益及收益分配表 computes it."""
+        return statements.earning_lines(self.by_code)[statements.OPERATING_EARNINGS]
 
 
 def income_by_year(village: VillageBooks) -> dict[int, Income]:
-    """Operating, subsidy and total income per year, without closing entries."""
+    """Operating, subsidy and total income per year, and 经营收益, without closing entries."""
     years: dict[int, Income] = defaultdict(Income)
     for entry in village.transactions():
         sums = years[entry.date.year]
@@ -347,27 +382,40 @@ def income_by_year(village: VillageBooks) -> dict[int, Income]:
             entry, frozenset({transaction_facts.SUBSIDY_INCOME})
         )
         sums.total += transaction_facts.income(entry)
+        if statements.earning_entry(entry):
+            for posting in entry.postings:
+                sums.by_code[transaction_facts.top_code(posting.account)] += posting.units.number
     return dict(years)
 
 
 @dataclass
 class IncomeRow:
-    """One year of collective income, its band and the change from the year before."""
+    """One year of collective income, 经营收益, the band on the ledger's basis and the
+    change of the basis amount from the year before."""
 
     village: str
     year: int
     operating: Decimal
     subsidy: Decimal
     total: Decimal
+    earnings: Decimal
+    basis: str
     band: str
     change: Decimal | None
+
+
+def basis_amount(sums: Income, basis: str) -> Decimal:
+    """The amount a year is banded by: 集体经营性收入 or 经营收益."""
+    return sums.earnings if basis == "经营收益" else sums.operating
 
 
 def income_rows(
     village: VillageBooks, year: int | None = None, bands: tuple[Decimal, Decimal] | None = None
 ) -> list[IncomeRow]:
-    """Per year: 集体经营性收入 (501 + 502), 补助收入, total, band, change."""
+    """Per year: 集体经营性收入 (501 + 502), 补助收入, total, 经营收益, the basis (ledger
+    option ``income_basis``), the band and the change of the basis amount."""
     bands = bands or village.options.income_bands
+    basis = village.options.income_basis
     years = income_by_year(village)
     rows = []
     for y in sorted(years):
@@ -375,6 +423,7 @@ def income_rows(
             continue
         sums = years[y]
         before = years.get(y - 1)
+        amount = basis_amount(sums, basis)
         rows.append(
             IncomeRow(
                 village=village.village,
@@ -382,8 +431,10 @@ def income_rows(
                 operating=sums.operating,
                 subsidy=sums.subsidy,
                 total=sums.total,
-                band=band(sums.operating, bands),
-                change=sums.operating - before.operating if before else None,
+                earnings=sums.earnings,
+                basis=INCOME_BASES[basis][0],
+                band=band(amount, bands, basis),
+                change=amount - basis_amount(before, basis) if before else None,
             )
         )
     return rows

@@ -23,6 +23,7 @@ from projects.chart import CHART_VERSIONS
 from projects.ledger import read
 from projects.opening import open_books
 from projects.reconcile import reconcile_month
+from projects.statements import INCOME_COLUMNS
 from projects.text import amount_text, display_width, pad
 from projects.year_end import close_books, distribute_plan, income_statement
 from scripts.context import Context
@@ -48,12 +49,15 @@ def print_outcome(outcome: Outcome) -> None:
 
 
 def print_statement(folder: Path, year: int) -> None:
-    """The 收益及收益分配表 as the disclosure computes it."""
+    """The 收益及收益分配表 as the disclosure computes it: 行次, 本年金额 and 上年金额."""
     entries, _, _ = read(Path(folder).resolve() / layout.MAIN)
-    click.echo(f"\n收益及收益分配表 {year}年度 (income and distribution statement)")
+    click.echo(f"\n收益及收益分配表 {year}年度 (income and distribution statement)  单位: 元")
+    this, last = INCOME_COLUMNS
+    click.echo(f"  {pad('项目', 24)}{'行次':>4}{pad(this, 16, True)}{pad(last, 16, True)}")
     for line in income_statement(Path(folder), entries, year):
         label = "  " * line.indent + line.label
-        click.echo(f"  {pad(label, 24)}{amount_text(line.amounts[0]):>16}")
+        amounts = "".join(f"{amount_text(a):>16}" for a in line.amounts)
+        click.echo(f"  {pad(label, 24)}{line.row:>4}{amounts}")
 
 
 @click.command("open-books")

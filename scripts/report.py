@@ -11,7 +11,7 @@ from decimal import Decimal
 import click
 
 from projects import township
-from projects.reports import BAND_NAMES, COLUMNS, Column
+from projects.reports import COLUMNS, INCOME_BASES, Column
 from projects.text import amount_text, display_width, formula_like, pad
 from scripts.context import Context
 from scripts.engines import engine_options
@@ -34,27 +34,35 @@ def cell(value: object, column: Column) -> str:
     return str(value)
 
 
+def banded(row: dict) -> Decimal:
+    """The amount an income row is banded by (its ``basis``)."""
+    earnings = row["basis"] == INCOME_BASES["经营收益"][0]
+    return row["earnings"] if earnings else row["operating"]
+
+
 def totals(name: str, rows: list[dict]) -> list[dict]:
-    """The total rows of a township report: money summed (per year for income)."""
+    """The total rows of a township report: money summed (per year and banding basis for
+    income, with the number of villages in each band, lowest band first)."""
     money = [c.key for c in COLUMNS[name] if c.kind == "money" and c.key != "change"]
     groups: dict[object, list[dict]] = {}
     for row in rows:
-        groups.setdefault(row["year"] if name == "income" else None, []).append(row)
+        key = (row["year"], row["basis"]) if name == "income" else None
+        groups.setdefault(key, []).append(row)
     result = []
-    for year, group in groups.items():
+    for key, group in groups.items():
         total: dict = {"village": "合计"}
         if name == "income":
+            total["year"], total["basis"] = key
             bands = [row["band"] for row in group]
-            total["year"] = year
+            lowest = {b: min(banded(r) for r in group if r["band"] == b) for b in bands}
+            order = sorted(lowest, key=lowest.__getitem__)
             total["band"] = " ".join(
-                f"{b} {bands.count(b)}个({bands.count(b) / len(bands):.0%})"
-                for b in BAND_NAMES
-                if b in bands
+                f"{b} {bands.count(b)}个({bands.count(b) / len(bands):.0%})" for b in order
             )
-            total["band_counts"] = {b: bands.count(b) for b in BAND_NAMES}
-        for key in money:
-            values = [row[key] for row in group if row.get(key) is not None]
-            total[key] = sum(values, Decimal("0.00"))
+            total["band_counts"] = {b: bands.count(b) for b in order}
+        for key_ in money:
+            values = [row[key_] for row in group if row.get(key_) is not None]
+            total[key_] = sum(values, Decimal("0.00"))
         result.append(total)
     return result
 

@@ -107,7 +107,7 @@ def test_open_books_from_a_2023_trial_balance(ledgers: Path, folder: Path, tmp_p
     # the 资产负债表's 年初数 (hand-computed): assets 125,620.50 = 8,000 + 117,620.50
     books = VillageBooks.of("新村", read(folder / MAIN)[0])
     sheet = disclosure.compute(books, parse_period("2024")).balance_sheet
-    first = {line.label: line.amounts[0] for line in sheet}
+    first = {line.label: line.amounts[1] for line in sheet if line.row}  # 年初余额
     assert first["资产总计"] == Decimal("125620.50")
     assert first["负债合计"] == Decimal("8000.00")
     assert first["所有者权益合计"] == Decimal("117620.50")
@@ -484,7 +484,7 @@ def test_close_and_distribute_give_the_hand_computed_statement(ledgers, year, tm
         "管理费用": Decimal("5000.00"),
         "二、经营收益": Decimal("45000.00"),
         "加: 投资收益": Decimal("0.00"),
-        "补助收入": Decimal("10000.00"),
+        "加: 补助收入": Decimal("10000.00"),
         "其他收入": Decimal("0.00"),
         "减: 公益支出": Decimal("0.00"),
         "其他支出": Decimal("1000.00"),
@@ -492,6 +492,7 @@ def test_close_and_distribute_give_the_hand_computed_statement(ledgers, year, tm
         "减: 所得税费用": Decimal("0.00"),
         "四、净收益": Decimal("54000.00"),
         "加: 年初未分配收益": Decimal("6000.00"),
+        "其他转入": Decimal("0.00"),
         "五、可分配收益": Decimal("60000.00"),
         "减: 提取公积公益金": Decimal("10800.00"),
         "成员分配": Decimal("1000.00"),  # 3 × 100 + 2 × 100 + 500

@@ -191,7 +191,7 @@ def test_balances_match_bean_query(village: Path) -> None:
 
     lines = {line.label: line for line in d.assets + d.debts}
     assert lines["货币资金"].amount == balance("^Assets:10[12]-")
-    assert lines["固定资产 (净值)"].amount == balance("^Assets:15[12]-")
+    assert lines["固定资产净值"].amount == balance("^Assets:15[12]-")
     assert lines["在建工程"].amount == balance("^Assets:153-")
     assert lines["应收款"].details == [("张三", balance("^Assets:112-应收款:11201-"))]
     assert dict(lines["应付款"].details) == {
@@ -235,12 +235,12 @@ def test_annual_statements_add_up_and_match_bean_query(village: Path) -> None:
     undistributed = -bql_sum(village, "account ~ ':32202-' AND date <= 2024-12-31")
     assert statement["六、年末未分配收益"] == undistributed
     assert statement["加: 年初未分配收益"] == Decimal("10000.00")
-    assert "其他转入" not in statement
+    assert statement["其他转入"] == 0
     assert statement["五、可分配收益"] - 9000 - 20000 == undistributed
     sheet = {line.label: line.amounts for line in d.balance_sheet}
     assert sheet["资产总计"] == sheet["负债和所有者权益总计"]
-    assert sheet["资产总计"][1] == bql_sum(village, "account ~ '^Assets:' AND date <= 2024-12-31")
-    assert sheet["未分配收益"][1] == undistributed
+    assert sheet["资产总计"][0] == bql_sum(village, "account ~ '^Assets:' AND date <= 2024-12-31")
+    assert sheet["未分配收益"][0] == undistributed  # 期末余额, then 年初余额
     assert sheet["固定资产净值"] == [Decimal("180000.00")] * 2
 
 

@@ -153,7 +153,7 @@ def test_income_excludes_closing_and_subsidies(village: reports.VillageBooks) ->
 def test_income_bands_are_configurable(village: reports.VillageBooks) -> None:
     bands = (D("30000"), D("50000"))
     y2024, y2025 = reports.income_rows(village, bands=bands)
-    assert (y2024.band, y2025.band) == ("5万至10万元", "10万元以上")
+    assert (y2024.band, y2025.band) == ("3万至5万元", "5万元以上")
 
 
 def test_secretaries(village: reports.VillageBooks) -> None:

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from beancount.core import data
 
-from projects.checks import account_names, budget, decision_first, declarations, earmarked
+from projects.checks import (
+    account_names,
+    budget,
+    decision_first,
+    declarations,
+    earmarked,
+    retained,
+)
 
 __plugins__ = ("run",)
 
@@ -21,6 +28,7 @@ RULES = (
     decision_first.check,
     budget.check,
     earmarked.check,
+    retained.check,
 )
 
 

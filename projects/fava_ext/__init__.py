@@ -151,16 +151,30 @@ class CollectiveIncome(page.Page):
             (
                 row,
                 {
-                    key: self.journal(links.transactions(years=[row.year]), account)
-                    for key, account in (
-                        ("operating", links.OPERATING_ACCOUNTS),
-                        ("subsidy", links.SUBSIDY_ACCOUNTS),
-                        ("total", links.INCOME_ACCOUNTS),
-                    )
+                    **{
+                        key: self.journal(links.transactions(years=[row.year]), account)
+                        for key, account in (
+                            ("operating", links.OPERATING_ACCOUNTS),
+                            ("subsidy", links.SUBSIDY_ACCOUNTS),
+                            ("total", links.INCOME_ACCOUNTS),
+                            ("earnings", links.EARNINGS_ACCOUNTS),
+                        )
+                    },
+                    "results": url_for(
+                        "report",
+                        report_name="income_statement",
+                        filter=links.NOT_YEAR_END,
+                        account=None,
+                        time=str(row.year),
+                    ),
                 },
             )
             for row in page.table(self.ledger, "income")
         ]
+
+    def basis(self) -> str:
+        """The label of the amount the bands are drawn on (``income_basis``)."""
+        return reports.INCOME_BASES[self.books.options.income_basis][0]
 
     def bands(self) -> tuple[Decimal, Decimal]:
         return self.books.options.income_bands
@@ -308,7 +322,8 @@ def overview(ledger: FavaLedger) -> dict:
     return {
         "year": latest.year if latest else None,
         "operating": latest.operating if latest else None,
-        "band": latest.band if latest else reports.BAND_NAMES[0],
+        "band": latest.band if latest else "—",
+        "basis": latest.basis if latest else "",
         "pledged": sum((f.pledged for f in funds), transaction_facts.ZERO),
         "found": sum((f.found for f in funds), transaction_facts.ZERO),
         "unverified": sum((f.unverified for f in funds), transaction_facts.ZERO),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from projects import transaction_facts
+from projects import statements, transaction_facts
 
 #: Year-end closing, distribution and opening entries: never income or spending of a year.
 NOT_CLOSING = " ".join(f"-#{tag}" for tag in sorted(transaction_facts.CLOSING_TAGS))
@@ -27,6 +27,11 @@ CAPITAL_ACCOUNTS = f"^Assets:({'|'.join(sorted(transaction_facts.CAPITAL))})-"
 #: 集体经营性收入: 501 经营收入 and 502 投资收益.
 OPERATING_ACCOUNTS = f"^Income:({'|'.join(sorted(transaction_facts.OPERATING_INCOME))})-"
 SUBSIDY_ACCOUNTS = f"^Income:{transaction_facts.SUBSIDY_INCOME}-"
+#: 经营收益: 501, 502, 511, 512 and 513, the lines of the 收益及收益分配表 above it.
+EARNINGS_ACCOUNTS = f"^(Income|Expenses):({'|'.join(sorted(statements.OPERATING_CODES))})-"
+#: Fava's filter that leaves the year-end closing out, so that its 损益表 shows a closed
+#: year's income and expenses (the ``#closing`` entries zero them on the year's last day).
+NOT_YEAR_END = "-#closing"
 INCOME_ACCOUNTS = "^Income:"
 
 

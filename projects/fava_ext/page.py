@@ -22,10 +22,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
+from urllib.parse import quote, urlencode
 
 from fava.context import g
 from fava.core import FavaLedger
 from fava.ext import FavaExtensionBase
+from fava.util import slugify
 from flask import Response, abort, current_app, url_for
 
 from projects import reports
@@ -143,6 +145,27 @@ def load_tables(ledger: FavaLedger) -> None:
         table(ledger, name)
 
 
+#: The sidebar link to Fava's 损益表 without the year-end closing.
+RESULTS_LINK = "损益表 (不含年终结账)"
+
+
+def show_year_results(ledger: FavaLedger) -> None:
+    """Fava's 损益表 shows each year's income and expenses: the default page and a sidebar
+    link carry the filter ``-#closing`` (the year-end ``#closing`` entries zero every
+    income and expense account, so a closed year's 损益表 would be empty). A default page
+    that sets a filter of its own keeps it. Fava parses its options and sidebar links
+    anew on every load, and calls every page's hook: this runs once per load."""
+    options = ledger.fava_options
+    query = urlencode({"filter": links.NOT_YEAR_END})
+    if "filter=" not in options.default_page:
+        joiner = "&" if "?" in options.default_page else "?"
+        options.default_page = f"{options.default_page}{joiner}{query}"
+    slug = slugify(ledger.options["title"]) or slugify(ledger.beancount_file_path)
+    link = (RESULTS_LINK, f"/{quote(slug)}/income_statement/?{query}")
+    if link not in ledger.misc.sidebar_links:
+        ledger.misc.sidebar_links = [*ledger.misc.sidebar_links, link]
+
+
 def bad_request(message: str) -> NoReturn:
     """End the request with 400 and ``message``: the request asked for something that
     does not exist (an invalid ``?period=``)."""
@@ -164,8 +187,9 @@ class Page(FavaExtensionBase):
 
     def after_load_file(self) -> None:
         """``load_tables`` when Fava loads the ledger (once, though Fava calls every
-        page's hook), so that no page request pays for them."""
+        page's hook), so that no page request pays for them; and ``show_year_results``."""
         load_tables(self.ledger)
+        show_year_results(self.ledger)
 
     @property
     def books(self) -> VillageBooks:
