@@ -34,6 +34,8 @@ from beancount.parser import printer
 from projects import model, reports, statements, transaction_facts
 from projects.balances import balances, signed, total
 from projects.chart import chart, split_component
+from projects.disclosure_sections import RECORDS, Sections, review_of
+from projects.disclosure_sections import compute as compute_sections
 from projects.ledger import format_error, where
 from projects.masking import mask
 from projects.numerals import capital
@@ -96,6 +98,18 @@ class Disclosure:
     balance_sheet: list[StatementLine] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
     code: str = ""
+    sections: Sections | None = None
+    publish_url: str | None = None
+
+    @property
+    def status(self) -> str:
+        """已审核 when the ledger records the supervision committee's review of the period,
+        检查通过 when only the checks passed, 未审核 when something blocks publishing."""
+        if self.blockers:
+            return "未审核"
+        if self.sections and self.sections.review:
+            return "已审核"
+        return "检查通过"
 
     @property
     def capitals(self) -> dict[str, str]:
@@ -112,6 +126,7 @@ class Disclosure:
         result = _jsonable(asdict(self))
         result["period"].update(label=self.period.label)
         result["capitals"] = self.capitals
+        result["status"] = self.status
         return result
 
 
@@ -353,7 +368,8 @@ def blockers(village: reports.VillageBooks, period: Period, errors: Iterable = (
 def verification_code(village: reports.VillageBooks, period: Period, figures: dict) -> str:
     """The first 12 hex digits of SHA-256 over the period's entries and carried figures.
 
-    The digest covers (1) every transaction and declaration dated in the period, printed
+    The digest covers (1) every transaction and declaration dated in the period (not the
+    records of reviews and publications, ``RECORDS``), printed
     canonically by Beancount (so any change to one of them changes the code), and (2) the
     figures the sheet shows that earlier entries determine: balances, projects and funds
     to the period's end. A change after the period never changes the code; a change before
@@ -364,7 +380,9 @@ def verification_code(village: reports.VillageBooks, period: Period, figures: di
     inside = [
         canonical(e)
         for e in village.entries
-        if isinstance(e, data.Transaction | data.Custom) and period.start <= e.date <= period.end
+        if isinstance(e, data.Transaction | data.Custom)
+        and period.start <= e.date <= period.end
+        and not (isinstance(e, data.Custom) and e.type in RECORDS)
     ]
     for text in sorted(inside):
         digest.update(text.encode())
@@ -411,6 +429,10 @@ def compute(
         },
         projects=_project_rows(at_end),
         blockers=blockers(village, period, errors),
+        sections=compute_sections(
+            at_end.entries, inside, period, village.options.cadre_pay_accounts
+        ),
+        publish_url=village.options.publish_url,
     )
     if period.annual:
         disclosure.income_statement = income_statement(at_end, period)
@@ -419,5 +441,7 @@ def compute(
         key: getattr(disclosure, key)
         for key in ("assets", "debts", "funds", "projects", "income_statement", "balance_sheet")
     }
+    carried["money"] = disclosure.sections.money
+    disclosure.sections.review = review_of(village.entries, period)
     disclosure.code = verification_code(village, period, carried)
     return disclosure

@@ -13,8 +13,10 @@ import json
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
+import segno
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
@@ -39,7 +41,47 @@ def environment() -> jinja2.Environment:
     )
     env.filters["money"] = amount_text
     env.filters["capital"] = capital
+    env.filters["committee"] = committee
     return env
+
+
+def committee(d: disclosure.Disclosure) -> list[str]:
+    """The signature lines of the 村务监督委员会: the reviewers the ledger records for the
+    period, else a chair and two members to sign by hand."""
+    review = d.sections.review if d.sections else None
+    if review and review.reviewers:
+        return [f"监委会成员 {name}" for name in review.reviewers]
+    return ["监委会主任", "监委会委员", "监委会委员"]
+
+
+def published_url(d: disclosure.Disclosure) -> str | None:
+    """Where the county posts this sheet (``publish_url`` option), or none."""
+    if not d.publish_url:
+        return None
+    parts = (d.township, d.village, f"{d.village}-{d.period.code}.html")
+    return "/".join([d.publish_url.rstrip("/"), *(quote(part) for part in parts)])
+
+
+def qr_svg(url: str) -> str:
+    """A QR code of ``url`` as inline SVG (``segno``: pure Python, no dependencies)."""
+    return segno.make(url, error="m").svg_inline(scale=3, border=2)
+
+
+def signature_lines(d: disclosure.Disclosure) -> list[str]:
+    """The sheet's closing block as lines of text (the XLSX; the HTML lays out the same)."""
+    review = d.sections.review if d.sections else None
+    opinion = review.opinion if review and review.opinion else "______________________________"
+    members = "  ".join(f"{name} (签字): __________" for name in committee(d))
+    url = published_url(d)
+    where = f"访问 {url} 可查看乡镇公布的原件, 与本表的核对码对照; " if url else ""
+    return [
+        f"村务监督委员会审核意见: {opinion}",
+        "村(社)负责人 (签字): ____________    会计/报账员 (签字): ____________",
+        f"{members}  审核日期: {review.date if review else '__________'}",
+        f"编制单位: {d.agency}    公开单位: {d.organisation}    公开日期: {d.posted}",
+        f"核对码: {d.code}  (由本期账目算出, 账目有任何改动, 核对码就会不同; {where}"
+        f"也可请编制单位按核对码与账套核对)",
+    ]
 
 
 def verification(d: disclosure.Disclosure) -> dict:
@@ -50,12 +92,20 @@ def verification(d: disclosure.Disclosure) -> dict:
 def render_html(d: disclosure.Disclosure) -> str:
     """The notice-board page; the 「未审核」 watermark when the period has blockers."""
     template = environment().get_template("disclosure.html")
-    return template.render(d=d, reviewed=not d.blockers, verification=verification(d))
+    url = published_url(d)
+    return template.render(
+        d=d,
+        reviewed=not d.blockers,
+        verification=verification(d),
+        url=url,
+        qr=qr_svg(url) if url else None,
+    )
 
 
 def render_json(d: disclosure.Disclosure) -> str:
     """The disclosure as a JSON document: money as exact strings."""
-    return json.dumps({**d.to_json(), "reviewed": not d.blockers}, ensure_ascii=False, indent=2)
+    document = {**d.to_json(), "reviewed": d.status == "已审核", "published_url": published_url(d)}
+    return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 THIN = Side(style="thin", color="444444")
@@ -182,9 +232,14 @@ def write_xlsx(d: disclosure.Disclosure, path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "财务公开"
-    ws.cell(row=1, column=1, value=f"{d.organisation}财务公开").font = Font(bold=True, size=16)
+    title = ws.cell(row=1, column=1, value=f"{d.organisation}财务公开")
+    title.font = Font(bold=True, size=16)
+    title.alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WIDTHS))
     subtitle = f"公开期间: {d.period.label}  公开类型: {d.period.kind}公开  公开日期: {d.posted}"
-    ws.cell(row=2, column=1, value=f"{subtitle}  单位: 元")
+    ws.cell(row=2, column=1, value=f"{subtitle}  单位: 元  状态: {d.status}")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(WIDTHS))
+    ws.cell(row=2, column=1).alignment = Alignment(horizontal="center")
     row = 3
     if d.blockers:
         note = f"{WATERMARK}: 以下问题尚未解决, 本表仅供核对, 不得作为正式公开"
@@ -206,13 +261,9 @@ def write_xlsx(d: disclosure.Disclosure, path: Path) -> None:
             for column, value in enumerate(cells, 1):
                 put(ws, row, column, value, bold=bold)
     row += 2
-    for text in (
-        "村务监督委员会审核意见: ______________________________",
-        "主任 (签字): ____________  委员 (签字): ____________  委员 (签字): ____________",
-        f"编制单位: {d.agency}    公开单位: {d.organisation}    公开日期: {d.posted}",
-        f"核对码: {d.code} (cunzhang disclose --verify 可核对本表是否与账套一致)",
-    ):
+    for text in signature_lines(d):
         ws.cell(row=row, column=1, value=text)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(WIDTHS))
         row += 1
     for column, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[chr(64 + column)].width = width

@@ -7,6 +7,10 @@
     2024-01-01 custom "cunzhang-option" "income_basis" "经营收益"
     2024-01-01 custom "cunzhang-option" "organisation" "东山村股份经济合作社"
     2024-01-01 custom "cunzhang-option" "agency" "青石镇农经站"
+    2024-01-01 custom "cunzhang-option" "publish_url" "https://example.gov.cn/财务公开"
+    2024-01-01 custom "cunzhang-option" "disclosure_deadline_days" 15
+    2024-01-01 custom "cunzhang-option" "monthly_disclosure_threshold" 30
+    2024-01-01 custom "cunzhang-option" "cadre_pay_accounts" "干部报酬 误工补贴"
     2024-01-01 custom "cunzhang-option" "unidentified_receipts" "应付款-暂收款"
     2024-01-01 custom "cunzhang-option" "unidentified_payments" "应收款-暂付款"
 
@@ -15,7 +19,12 @@ A county that requires the township review (一审) before execution says so wit
 income bands are drawn on: 集体经营性收入 (501 + 502, the default) or 经营收益 (an unknown
 value is refused when the ledger is read). ``organisation`` and ``agency`` name
 the 公开单位 and 编制单位 of the disclosures (unset: the village's 集体经济组织 and the
-township's 农村经营管理站). ``unidentified_receipts`` and ``unidentified_payments`` name
+township's 农村经营管理站). ``publish_url`` is where the county posts the disclosures
+(``<publish_url>/<township>/<village>/<file>``; the sheets carry a QR code to it);
+``disclosure_deadline_days`` how many days after a period's end it must be posted;
+``monthly_disclosure_threshold`` the number of transactions in a quarter above which the
+village discloses monthly (unset: quarterly); ``cadre_pay_accounts`` the detail-account
+names of 村组干部报酬. ``unidentified_receipts`` and ``unidentified_payments`` name
 the accounts where a bank statement's unclassified receipts and payments wait (unset:
 应付款-待查明款项 and 应收款-待查明款项, :data:`importers.accounts.UNIDENTIFIED`).
 When an option is set twice, the later setting counts.
@@ -38,6 +47,10 @@ class LedgerOptions:
     income_basis: str = "集体经营性收入"
     organisation: str | None = None
     agency: str | None = None
+    publish_url: str | None = None
+    disclosure_deadline_days: int = 15
+    monthly_disclosure_threshold: int | None = None
+    cadre_pay_accounts: tuple[str, ...] = ("干部报酬", "管理人员工资", "误工补贴")
     unidentified_receipts: str | None = None
     unidentified_payments: str | None = None
 
@@ -59,6 +72,17 @@ def read(entries: data.Directives) -> LedgerOptions:
         income_basis=parse_basis(values.get("income_basis", options.income_basis)),
         organisation=as_text(values.get("organisation")),
         agency=as_text(values.get("agency")),
+        publish_url=as_text(values.get("publish_url")),
+        disclosure_deadline_days=int(
+            values.get("disclosure_deadline_days", options.disclosure_deadline_days)
+        ),
+        monthly_disclosure_threshold=(
+            int(values["monthly_disclosure_threshold"])
+            if "monthly_disclosure_threshold" in values
+            else None
+        ),
+        cadre_pay_accounts=tuple(str(values.get("cadre_pay_accounts", "")).split())
+        or options.cadre_pay_accounts,
         unidentified_receipts=as_text(values.get("unidentified_receipts")),
         unidentified_payments=as_text(values.get("unidentified_payments")),
     )

@@ -9,7 +9,7 @@ import click
 from beancount.core import data
 from beancount.loader import LoadError
 
-from projects import layout
+from projects import layout, publications
 from projects.engine import map_villages
 from projects.files import unfinished
 from projects.ledger import Refused, confine_fava, format_error, load
@@ -101,6 +101,9 @@ def check(
             click.echo(f"✗ {label}: {len(errors)} 个错误 errors", err=True)
         else:
             click.echo(f"✓ {label}: 无错误 clean ({entries} 条记录 entries)", err=True)
+            warning = publications.overdue_warning(folder, datetime.date.today())
+            if warning:
+                click.echo(warning)
     if failed:
         raise SystemExit(1)
 

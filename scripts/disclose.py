@@ -18,19 +18,18 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import click
+from beancount.core import data
+from beancount.parser.grammar import ValueType
 
-from projects import disclosure, layout
+from importers import writing
+from projects import disclosure, layout, pdf, publications
 from projects.disclosure_render import WATERMARK, environment, render_html, render_json, write_xlsx
 from projects.engine import map_villages
 from projects.ledger import load
@@ -42,16 +41,8 @@ from scripts.engines import engine_options
 from scripts.village import VillageError, check_name
 
 FORMATS = ("html", "xlsx", "pdf", "json")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-pdf-header-footer",
-)
+#: What the township index calls each file.
+LINK_LABELS = {"html": "网页版", "xlsx": "表格", "pdf": "打印版", "json": "数据"}
 
 
 class PublishError(click.ClickException):
@@ -59,31 +50,50 @@ class PublishError(click.ClickException):
 
 
 def chromium() -> str:
-    """Debian's Chromium (or ``$CHROMIUM``); an error saying how to install it."""
-    found = os.environ.get("CHROMIUM") or shutil.which("chromium")
-    if not found:
-        raise PublishError(
-            "生成 PDF 需要 Debian 的 chromium: apt-get install -y chromium fonts-noto-cjk "
-            "(或不要 pdf: --format html,xlsx,json)"
+    """Debian's Chromium, or the refusal saying how to install it."""
+    try:
+        return pdf.chromium()
+    except pdf.PdfError as error:
+        raise PublishError(str(error)) from error
+
+
+def print_pdf(html: str, path: Path) -> None:
+    """``projects.pdf.print_pdf``, its errors as refusals."""
+    try:
+        pdf.print_pdf(html, path)
+    except pdf.PdfError as error:
+        raise PublishError(str(error)) from error
+
+
+def check_dates(period: Period, posted: datetime.date, today: datetime.date) -> None:
+    """Refuse a posting date before the period has ended or after today (a period not yet
+    over cannot be disclosed: its posting date would be one of them)."""
+    if posted > today:
+        raise click.BadParameter(f"公开日期 {posted} 在今天 ({today}) 之后", param_hint="--posted")
+    if period.end >= today:
+        raise click.BadParameter(
+            f"{period.label}尚未结束 (到 {period.end}), 不能公开 (a period not yet over)",
+            param_hint="--period",
         )
-    return found
+    if posted <= period.end:
+        raise click.BadParameter(
+            f"{period.label}到 {period.end} 才结束, 公开日期 {posted} 太早 "
+            "(a period is disclosed after it ends)",
+            param_hint="--posted",
+        )
 
 
-def print_pdf(html: str, pdf: Path) -> None:
-    """Print an HTML page to an A4 PDF with headless Chromium (a throwaway profile)."""
-    with tempfile.TemporaryDirectory(prefix="cunzhang-chromium-") as scratch:
-        page = Path(scratch) / "page.html"
-        page.write_text(html, "utf-8")
-        command = [
-            chromium(),
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={Path(scratch) / 'profile'}",
-            f"--print-to-pdf={pdf}",
-            page.as_uri(),
-        ]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
-    if not pdf.is_file() or pdf.stat().st_size == 0:
-        raise PublishError(f"chromium 未能生成 {pdf.name}: {done.stderr.strip()[-500:]}")
+def record(folder: Path, job: Job, d: disclosure.Disclosure, formats: list[str]) -> None:
+    """Append the publication to the village's ledger (``projects.beancount``), through the
+    one ledger writer: ``custom "disclosure-published" PERIOD CODE`` dated the posting day."""
+    entry = data.Custom(
+        data.new_metadata("<disclose>", 0, {"formats": ",".join(formats), "status": d.status}),
+        job.posted,
+        publications.PUBLISHED,
+        [ValueType(job.period.code, str), ValueType(d.code, str)],
+    )
+    with writing.village(folder) as village:
+        village.append([entry], f"财务公开 {job.period.label} (cunzhang disclose)")
 
 
 # --- publishing -------------------------------------------------------------------------
@@ -111,6 +121,7 @@ class Job:
     formats: tuple[str, ...]
     force: bool
     posted: datetime.date
+    record: bool = True
 
 
 @dataclass
@@ -119,7 +130,7 @@ class Published:
 
     village: str
     code: str
-    reviewed: bool
+    status: str
     files: list[tuple[str, str]] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
     income_total: Decimal = ZERO
@@ -140,7 +151,7 @@ def publish(folder: Path, job: Job) -> Published:
     result = Published(
         folder.name,
         d.code,
-        not d.blockers,
+        d.status,
         blockers=d.blockers,
         income_total=d.income_total,
         expense_total=d.expense_total,
@@ -161,6 +172,8 @@ def publish(folder: Path, job: Job) -> Published:
         else:
             path.write_text(render_json(d), "utf-8")
         result.files.append((kind, path.name))
+    if job.record:
+        record(folder, job, d, [kind for kind, _ in result.files])
     return result
 
 
@@ -191,7 +204,13 @@ def write_index(out: Path, township: str, job: Job, results: list[Published]) ->
     page = (
         environment()
         .get_template("index.html")
-        .render(township=township, period=job.period, posted=job.posted, villages=results)
+        .render(
+            township=township,
+            period=job.period,
+            posted=job.posted,
+            villages=results,
+            labels=LINK_LABELS,
+        )
     )
     path = confined(out, "index.html")
     path.write_text(page, "utf-8")
@@ -268,7 +287,13 @@ def parse_formats(text: str) -> tuple[str, ...]:
     "--posted",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="公开日期 date of posting (默认今天).",
+    help="公开日期 date of posting (默认今天; 须在期间结束之后、不晚于今天).",
+)
+@click.option(
+    "--record/--no-record",
+    default=True,
+    show_default=True,
+    help='在账套里记下本次公开 (custom "disclosure-published"), 供查逾期.',
 )
 @click.option(
     "--verify",
@@ -287,6 +312,7 @@ def disclose(
     formats: str,
     force: bool,
     posted: datetime.datetime | None,
+    record: bool,
     verify_file: Path | None,
     engine: str,
     scheduler: str | None,
@@ -305,15 +331,21 @@ def disclose(
     if "pdf" in wanted:
         chromium()
     villages = obj.villages(path)
+    if record and any(v.resolve().is_relative_to(layout.EMBEDDED_LEDGERS) for v in villages):
+        record = False
+        click.echo("演示账套只读, 不记录本次公开 (the demo is read-only: not recorded)", err=True)
     out.mkdir(parents=True, exist_ok=True)
-    day = posted.date() if posted else datetime.date.today()
-    job = Job(parsed, out.absolute(), wanted, force, day)
+    today = datetime.date.today()
+    day = posted.date() if posted else today
+    check_dates(parsed, day, today)
+    job = Job(parsed, out.absolute(), wanted, force, day, record)
     results = publish_all(villages, job, jobs, engine, scheduler)
     refused = 0
     for result in results:
         if result.files:
-            mark = "✓" if result.reviewed else f"! {WATERMARK}"
-            click.echo(f"{mark} {result.village}: {', '.join(n for _, n in result.files)}")
+            mark = f"! {WATERMARK}" if result.status == WATERMARK else "✓"
+            files = ", ".join(n for _, n in result.files)
+            click.echo(f"{mark} {result.village}: {files} ({result.status})")
         else:
             refused += 1
             click.echo(

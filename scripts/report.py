@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from dataclasses import asdict
@@ -10,7 +11,8 @@ from decimal import Decimal
 
 import click
 
-from projects import township
+from projects import publications, township
+from projects.engine import map_villages
 from projects.reports import COLUMNS, INCOME_BASES, Column
 from projects.text import amount_text, display_width, formula_like, pad
 from scripts.context import Context
@@ -113,7 +115,7 @@ def to_json(value: object) -> object:
 
 
 @click.command("report")
-@click.argument("name", type=click.Choice(sorted(COLUMNS)))
+@click.argument("name", type=click.Choice(sorted([*COLUMNS, "disclosures"])))
 @click.argument("path", required=False)
 @click.option("--year", type=int, default=None, help="年度 year (默认全部).")
 @click.option(
@@ -136,8 +138,22 @@ def report(
     scheduler: str | None,
     jobs: int | None,
 ) -> None:
-    """报表: 项目 projects, 帮扶资金 funds, 集体收入 income, 第一书记 secretaries."""
+    """报表: 项目 projects, 帮扶资金 funds, 集体收入 income, 第一书记 secretaries,
+    财务公开 disclosures (每个村每个期间的公开期限、公开日期、是否逾期)."""
     villages = obj.villages(path)
+    if name == "disclosures":
+        today = datetime.date.today()
+        found = map_villages(
+            publications.village_rows,
+            villages,
+            year,
+            today,
+            engine=engine,
+            scheduler=scheduler,
+            jobs=jobs,
+        )
+        emit([asdict(row) for rows in found for row in rows], publications.COLUMNS, fmt)
+        return
     try:
         rows = township.report(villages, name, year, jobs, engine=engine, scheduler=scheduler)
     except township.LedgerErrors as error:
@@ -145,7 +161,11 @@ def report(
     records = [asdict(row) for row in rows]  # by column key, in the order of the JSON
     if len({row["village"] for row in records}) > 1 or len(villages) > 1:
         records += totals(name, records)
-    columns = COLUMNS[name]
+    emit(records, COLUMNS[name], fmt)
+
+
+def emit(records: list[dict], columns: list[Column], fmt: str) -> None:
+    """Print the rows as a table, CSV or JSON."""
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=to_json))
     elif fmt == "csv":

@@ -331,7 +331,8 @@ def test_outputs_are_masked_and_neutralised(village: Path, ledgers: Path, tmp_pa
         cell = cells[formula]
         assert cell.data_type == "s" and cell.quotePrefix
     data = json.loads(texts["json"])
-    assert data["reviewed"] is True and data["income_total"] == "41500.50"
+    assert data["status"] == "检查通过" and data["reviewed"] is False  # no review recorded
+    assert data["income_total"] == "41500.50"
     assert data["capitals"]["income_total"] == "肆万壹仟伍佰元伍角"
 
 
@@ -456,7 +457,9 @@ def test_township_publishes_each_village_and_an_index(ledgers: Path, tmp_path: P
 
 def test_demo_township_2024q4(tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "out"
-    result = run_cli("disclose", str(DEMO), "--period", "2024Q4", "--out", str(out))
+    result = run_cli(
+        "disclose", str(DEMO), "--period", "2024Q4", "--out", str(out), "--posted", "2025-01-10"
+    )
     assert result.exit_code == 0, result.output
     villages = sorted(p.parent.name for p in DEMO.glob("*/main.beancount"))
     assert len(villages) == 4

@@ -12,6 +12,7 @@ import datetime
 import io
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,11 +21,13 @@ from fava.core import FavaLedger
 from fava.ext import extension_endpoint
 from flask import Response, request, send_file, url_for
 
-from projects import disclosure, reports, transaction_facts
-from projects.disclosure_render import render_html, write_xlsx
+from projects import disclosure, pdf, reports, transaction_facts
+from projects.disclosure_render import render_html, render_json, write_xlsx
+from projects.disclosure_sections import MONEY_CODES
 from projects.fava_ext import links, page
 from projects.periods import Period, parse_period
 from projects.project_totals import ProjectTotals, project_totals
+from projects.publications import quarter
 
 
 class ProjectLedger(page.Page):
@@ -201,9 +204,8 @@ class CollectiveIncome(page.Page):
         ]
 
 
-def quarter_of(day: datetime.date) -> Period:
-    """The quarter ``day`` falls in, the period a disclosure preview opens on."""
-    return parse_period(f"{day.year}Q{(day.month - 1) // 3 + 1}")
+#: 货币资金: 库存现金 and 银行存款, as a Fava account filter.
+MONEY_ACCOUNTS = f"^Assets:({'|'.join(MONEY_CODES)})-"
 
 
 class DisclosurePreview(page.Page):
@@ -223,7 +225,7 @@ class DisclosurePreview(page.Page):
         last = page.last_date(self.ledger) or datetime.date.today()
         if self.year is not None:
             last = min(last, datetime.date(self.year, 12, 31))
-        return quarter_of(last)
+        return quarter(last)
 
     def after_load_file(self) -> None:
         """The tables, and the latest quarter's disclosure and its HTML: the period the page
@@ -231,7 +233,7 @@ class DisclosurePreview(page.Page):
         super().after_load_file()
         last = page.last_date(self.ledger)
         if last is not None:
-            self.notice_board(quarter_of(last), None)
+            self.notice_board(quarter(last), None)
 
     def disclosure_of(self, period: Period, year: int | None) -> disclosure.Disclosure:
         """The disclosure of ``period``, once per load (and selected year)."""
@@ -263,33 +265,92 @@ class DisclosurePreview(page.Page):
         query = urlencode({"period": self.period().code, **params})
         return f"{base}{endpoint}?{query}"
 
+    def periods(self) -> list[tuple[int, list[Period]]]:
+        """The periods the selector offers, by year (latest first): the year, its quarters
+        and its months up to the last transaction."""
+        last = page.last_date(self.ledger) or datetime.date.today()
+        groups = []
+        for year in reversed(page.years_of(self.ledger)):
+            codes = [str(year), *(f"{year}Q{q}" for q in range(1, 5))]
+            codes += [f"{year}-{m:02d}" for m in range(1, 13)]
+            groups.append((year, [p for p in map(parse_period, codes) if p.start <= last]))
+        return groups
+
+    def amount_links(self, d: disclosure.Disclosure) -> dict[str, str]:
+        """Fava's journal of the entries behind each summary amount of the sheet: the
+        period's income, spending and cash movements, and the assets to its end."""
+        period = d.period.code.replace("Q", "-Q")  # Fava's time filter: 2025-Q1, 2025-03
+        first = min(page.years_of(self.ledger), default=d.period.start.year)
+        to_end = f"{first} - {d.period.end}"
+        real = links.transactions()
+
+        def journal(account: str, time: str, filter: str | None = real) -> str:
+            return url_for(
+                "report", report_name="journal", filter=filter, account=account, time=time
+            )
+
+        return {
+            "income": journal(links.INCOME_ACCOUNTS, period),
+            "expenses": journal("^Expenses:", period),
+            "money": journal(MONEY_ACCOUNTS, period),
+            "assets": journal("^Assets:", to_end, None),
+        }
+
     @extension_endpoint("html")
     def html(self) -> Response:
         """The disclosure's notice-board HTML (``?download=1`` to save it), rendered once
         per load and period: the preview frame asks for it on every visit."""
         d = self.current()
         content = self.notice_board(d.period, self.year)
-        return send_file(
-            io.BytesIO(content),
-            mimetype="text/html",
-            as_attachment=bool(request.args.get("download")),
-            download_name=f"{d.village}-{d.period.code}.html",
-        )
+        return sent(d, "html", content, "text/html", bool(request.args.get("download")))
+
+    @extension_endpoint("json")
+    def json(self) -> Response:
+        """The disclosure as the JSON document ``cunzhang disclose`` publishes."""
+        d = self.current()
+        return sent(d, "json", render_json(d).encode("utf-8"), "application/json")
+
+    @extension_endpoint("pdf")
+    def pdf(self) -> Response:
+        """The disclosure printed to PDF by headless Chromium, as ``cunzhang disclose``
+        prints it; 503 when this server has no Chromium or CJK font."""
+        d = self.current()
+        html = self.notice_board(d.period, self.year).decode("utf-8")
+        try:
+            content = written(lambda path: pdf.print_pdf(html, path))
+        except pdf.PdfError as error:
+            return Response(f"{error}\n", 503, mimetype="text/plain")
+        return sent(d, "pdf", content, "application/pdf")
 
     @extension_endpoint("xlsx")
     def xlsx(self) -> Response:
         """The disclosure as the Excel workbook printed for the notice board."""
         d = self.current()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "disclosure.xlsx"
-            write_xlsx(d, path)
-            content = path.read_bytes()
-        return send_file(
-            io.BytesIO(content),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            as_attachment=True,
-            download_name=f"{d.village}-{d.period.code}.xlsx",
-        )
+        content = written(lambda path: write_xlsx(d, path))
+        return sent(d, "xlsx", content, XLSX_TYPE)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def written(write: Callable[[Path], None]) -> bytes:
+    """What ``write`` writes to a file, read back (the file in a throwaway folder)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "disclosure"
+        write(path)
+        return path.read_bytes()
+
+
+def sent(
+    d: disclosure.Disclosure, kind: str, content: bytes, mimetype: str, attachment: bool = True
+) -> Response:
+    """``content`` as the response, saved as ``<村>-<期间>.<kind>`` when an attachment."""
+    return send_file(
+        io.BytesIO(content),
+        mimetype=mimetype,
+        as_attachment=attachment,
+        download_name=f"{d.village}-{d.period.code}.{kind}",
+    )
 
 
 class TownshipOverview(page.Page):
