@@ -156,7 +156,7 @@ def test_every_attack_comes_out_quoted_and_whole(township: Path, monkeypatch, tm
 def test_negative_amounts_stay_numbers(township: Path, monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("CUNZHANG_CACHE", str(tmp_path))
     income = report_csv(township, "income")
-    changes = [c for c in column(income, "比上年增减") if c]
+    changes = [c for c in column(income, "口径金额比上年增减") if c]
     assert changes == ["-37,654.33", "-37,654.33"]  # 2025 against 2024, in each village
     assert {number(c) for c in changes} == {Decimal("-37654.33")}
 
