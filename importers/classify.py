@@ -8,14 +8,19 @@ county option names).
 
 Rules live in ``import-rules.csv`` in the village folder, one rule a line, first match wins::
 
-    对方户名,摘要,方向,科目
-    县中药饮片有限公司,,收,经营收入-药材销售
-    ,手续费,支,管理费用-手续费
-    ,结息,收,其他收入-利息收入
+    对方户名,摘要,方向,科目,出资方
+    县中药饮片有限公司,,收,经营收入-药材销售,
+    ,手续费,支,管理费用-手续费,
+    ,结息,收,其他收入-利息收入,
+    青石镇人民政府,产业项目资金,收,专项应付款-中药材种苗,市农业农村局
 
 A rule matches when every filled condition holds: 对方户名 and 摘要 are contained in the
 row's (a rule's text is a substring), 方向 is 收 (money in) or 支 (money out). 科目 is a name
-path, a code or a Beancount account.
+path, a code or a Beancount account. The optional 出资方 column names whose money a receipt
+is (``funder``) when another remitted it — the township passing on a unit's funds; a rule
+may give only a 出资方 (科目 left empty) and then names the funder of rows it does not
+classify. The first matching rule with a 科目 classifies, the first with a 出资方 names the
+funder.
 
 History is learnt like smart_importer does, with the tokenizer unspaced Chinese needs
 (character bigrams: smart_importer's default takes a whole phrase for one word), but as a
@@ -42,7 +47,15 @@ RULES_FILE = "import-rules.csv"
 MIN_SIMILARITY = 0.5
 #: The name paths of the accounts unclassified rows wait in: never learnt as a classification.
 WAITING = frozenset(path for _, path in UNIDENTIFIED.values())
-HEADER_WORDS = {"对方户名": "payee", "摘要": "summary", "方向": "direction", "科目": "account"}
+HEADER_WORDS = {
+    "对方户名": "payee",
+    "摘要": "summary",
+    "方向": "direction",
+    "科目": "account",
+    "出资方": "funder",
+}
+#: The columns every rules file has (出资方 is optional).
+REQUIRED = {"payee", "summary", "direction", "account"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,7 @@ class Rule:
     summary: str
     direction: str  # "收", "支" or ""
     account: str
+    funder: str = ""
 
     def matches(self, payee: str, summary: str, direction: str) -> bool:
         return (
@@ -68,17 +82,18 @@ def load_rules(village: Path) -> tuple[list[Rule], list[Problem]]:
     path = village / RULES_FILE
     if not path.is_file():
         return [], []
-    rows, problems = csv_rows(path, HEADER_WORDS, set(HEADER_WORDS.values()))
+    rows, problems = csv_rows(path, HEADER_WORDS, REQUIRED)
     rules = []
     for line, row in rows:
         direction = row.get("direction", "")
         if direction not in ("", "收", "支"):
             problems.append(Problem(RULES_FILE, "", line, "方向应为 收、支 或留空"))
-        elif not row.get("account"):
-            problems.append(Problem(RULES_FILE, "", line, "科目为空"))
+        elif not row.get("account") and not row.get("funder"):
+            problems.append(Problem(RULES_FILE, "", line, "科目和出资方都为空"))
         else:
             payee, summary = row.get("payee", ""), row.get("summary", "")
-            rules.append(Rule(line, payee, summary, direction, row["account"]))
+            account, funder = row.get("account", ""), row.get("funder", "")
+            rules.append(Rule(line, payee, summary, direction, account, funder))
     return rules, problems
 
 
@@ -165,10 +180,17 @@ class Classifier:
     def classify(self, payee: str, summary: str, direction: str) -> tuple[str, str] | None:
         """``(account text, how)`` for a row, or ``None`` to leave it pending."""
         for rule in self.rules:
-            if rule.matches(payee, summary, direction):
+            if rule.account and rule.matches(payee, summary, direction):
                 return rule.account, f"规则 {RULES_FILE}:{rule.line}"
         learnt = self.history.predict(payee, summary, direction)
         if learnt is not None:
             account, score = learnt
             return account, f"历史记录 (相似度 {score:.2f})"
         return None
+
+    def funder(self, payee: str, summary: str, direction: str) -> str:
+        """Whose money a row is, by the first matching rule with a 出资方 ("" when none)."""
+        for rule in self.rules:
+            if rule.funder and rule.matches(payee, summary, direction):
+                return rule.funder
+        return ""

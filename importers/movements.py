@@ -43,7 +43,7 @@ from importers.sheet import (
     records,
     squeeze,
 )
-from projects import chart, options
+from projects import chart, options, transaction_facts
 
 ZERO = Decimal("0.00")
 ONE_DAY = datetime.timedelta(days=1)
@@ -64,6 +64,7 @@ class JournalColumns(Dialect):
     balance = Amount("余额", "结余", "账户余额", "结存", "余额金额")
     project = Text("项目编号", "项目代码", "项目号")
     payee = Text("对方单位", "往来单位", "对方户名", "收付款单位")
+    funder = Text("出资方", "出资单位", "资金来源")
 
 
 class StatementColumns(Dialect):
@@ -80,6 +81,7 @@ class StatementColumns(Dialect):
     balance = Amount("余额", "账户余额", "联机余额")
     serial = Text("流水号", "交易流水号", "交易序号", "凭证号")
     project = Text("项目编号", "项目代码", "项目号")  # a column the village adds for its projects
+    funder = Text("出资方", "出资单位", "资金来源")  # whose money, where another remitted it
 
 
 @dataclass
@@ -97,6 +99,8 @@ class MovementsImporter(SheetImporter):
 
     #: Whether the file names counter-accounts (journals) or leaves them to classification.
     has_counter = True
+    #: The first-level codes whose receipts name their payer as funder by default.
+    fund_codes: frozenset[str] = transaction_facts.FUND_ACCOUNTS
 
     def read(
         self,
@@ -114,6 +118,7 @@ class MovementsImporter(SheetImporter):
         settings = options.read(existing)
         waiting = {"收": settings.unidentified_receipts, "支": settings.unidentified_payments}
         classifier = Classifier(self.options.rules, History(existing, own), waiting)
+        self.fund_codes = transaction_facts.FUND_ACCOUNTS | frozenset(settings.aid_accounts)
         provenance = Provenance(workbook)
         entries: list = []
         previous: Decimal | None = None
@@ -298,8 +303,9 @@ class MovementsImporter(SheetImporter):
             meta["voucher"] = voucher
         if serial:
             meta["serial"] = serial
-        if payee and amount > 0:
-            meta["funder"] = payee
+        funder = self.funder_of(values, classifier, counter, direction)
+        if funder:
+            meta["funder"] = funder
         if classified:
             meta["classified"] = classified
         postings = [
@@ -309,6 +315,19 @@ class MovementsImporter(SheetImporter):
         return data.Transaction(
             meta, movement.date, flag, payee or None, summary, data.EMPTY_SET, links, postings
         )
+
+    def funder_of(self, values: dict, classifier: Classifier, counter: str, direction: str) -> str:
+        """Whose money a receipt is: the 出资方 column, else a rule's 出资方, else — for
+        money credited to a fund account (``transaction_facts.FUND_ACCOUNTS`` and the
+        ledger's ``aid_accounts``) — the payee who remitted it. A sale or any other receipt
+        names no funder unless the sheet or a rule does; payments never do."""
+        if direction != "收":
+            return ""
+        payee, summary = values.get("payee") or "", values.get("summary") or ""
+        named = values.get("funder") or classifier.funder(payee, summary, direction)
+        if named:
+            return named
+        return payee if transaction_facts.top_code(counter) in self.fund_codes else ""
 
     # -- balance assertions ----------------------------------------------------------------
 

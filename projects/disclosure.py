@@ -31,7 +31,7 @@ from beancount.core import account as bc_account
 from beancount.core import data
 from beancount.parser import printer
 
-from projects import model, reports, statements, transaction_facts
+from projects import funds, model, reports, statements, transaction_facts
 from projects.balances import balances, signed, total
 from projects.chart import chart, split_component
 from projects.disclosure_sections import RECORDS, Sections, review_of
@@ -256,66 +256,65 @@ def _groups(transactions: list[data.Transaction], root: str) -> tuple[list[Group
     return groups, sum((g.subtotal for g in groups), ZERO)
 
 
-def _source_of(receipt: data.Transaction, village: reports.VillageBooks) -> str:
-    """Where received money comes from: the project's declared source, 派出单位帮扶 for a
-    posted secretary's unit, else the name of the account credited (专项应付款, 补助收入 …)."""
-    funder = receipt.meta["funder"]
-    for pid in transaction_facts.project_ids(receipt):
+def _source_of(receipt: funds.Receipt, village: reports.VillageBooks) -> str:
+    """Where aid comes from: the project's declared source, 派出单位帮扶 for a posted
+    secretary's unit, else the name of the fund account credited (专项应付款, 补助收入 …)."""
+    funder = receipt.funder
+    for pid in receipt.projects:
         project = village.declarations.projects.get(pid)
         for funding in project.funding if project else ():
             if funding.funder == funder:
                 return funding.source
     if funder in village.declarations.units:
         return "派出单位帮扶"
-    for pid in transaction_facts.project_ids(receipt):
+    for pid in receipt.projects:
         project = village.declarations.projects.get(pid)
         unnamed = [f.source for f in project.funding if not f.funder] if project else []
         if len(unnamed) == 1:  # the project's one source without a declared payer
             return unnamed[0]
-    credited = [top_code(p.account) for p in receipt.postings if p.units.number < 0]
-    standard = chart().get(credited[0]) if credited else None
+    codes = funds.fund_accounts(village.options.aid_accounts)
+    credited = [top_code(p.account) for p in receipt.entry.postings if p.units.number < 0]
+    standard = chart().get(next((c for c in credited if c in codes), ""))
     return standard.name if standard else "其他"
 
 
 def _fund_rows(at_end: reports.VillageBooks, period: Period) -> list[dict]:
-    """Per payer: source, received in the period and to date, used on projects, for what."""
-    used = reports.unit_spending(at_end, None)
+    """Per funder of outside money (``projects.funds``: 补助, 帮扶, 专项, 捐赠, 一事一议筹资;
+    never a customer's payment): who remitted it where another did, its source, received
+    in the period and to date, used on projects, for what."""
+    found = reports.funds_of(at_end)
     projects = at_end.declarations.projects
     rows: dict[str, dict] = {}
-    for receipt in reports.receipts(at_end):
-        funder = receipt.meta["funder"]
+    for receipt in found.receipts:
         row = rows.setdefault(
-            funder,
+            receipt.funder,
             {
-                "funder": mask(funder),
+                "funder": mask(receipt.funder),
+                "remitted_by": [],
                 "sources": [],
                 "received": ZERO,
                 "received_to_date": ZERO,
-                "used": used.get(funder, ZERO),
+                "used": found.spent.get(receipt.funder, ZERO),
                 "for": [],
             },
         )
-        amount = transaction_facts.money_in(receipt)
-        row["received_to_date"] += amount
+        row["received_to_date"] += receipt.amount
         if receipt.date >= period.start:
-            row["received"] += amount
+            row["received"] += receipt.amount
+        remitted = mask(receipt.remitted_by) if receipt.remitted_by else None
+        if remitted and remitted not in row["remitted_by"]:
+            row["remitted_by"].append(remitted)
         source = _source_of(receipt, at_end)
         if source not in row["sources"]:
             row["sources"].append(source)
-        linked = [
-            f"{p} {projects[p].name}"
-            for p in sorted(transaction_facts.project_ids(receipt))
-            if p in projects
-        ]
+        linked = [f"{p} {projects[p].name}" for p in receipt.projects if p in projects]
         purposes = linked or [
             mask(_below_top(p.account) or chart()[top_code(p.account)].name)
-            for p in receipt.postings
+            for p in receipt.entry.postings
             if p.units.number < 0
         ]
         row["for"].extend(x for x in purposes if x not in row["for"])
-    return [
-        row for row in rows.values() if row["received"] or row["used"] or row["received_to_date"]
-    ]
+    return list(rows.values())
 
 
 def _project_rows(at_end: reports.VillageBooks) -> list[dict]:

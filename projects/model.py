@@ -100,6 +100,9 @@ class FundClaim:
     secretary: str | None
     project: str | None
     meta: dict
+    #: A landed claim of goods, equipment or work paid for by the unit (``in_kind: TRUE``),
+    #: not money.
+    in_kind: bool = False
 
 
 @dataclass
@@ -200,6 +203,7 @@ def read(entries: data.Directives) -> Declarations:
                     secretary=_text(entry.meta.get("secretary")),
                     project=_text(entry.meta.get("project")),
                     meta=entry.meta,
+                    in_kind=entry.meta.get("in_kind") is True,
                 )
             )
 

@@ -11,6 +11,8 @@
     2024-01-01 custom "cunzhang-option" "disclosure_deadline_days" 15
     2024-01-01 custom "cunzhang-option" "monthly_disclosure_threshold" 30
     2024-01-01 custom "cunzhang-option" "cadre_pay_accounts" "干部报酬 误工补贴"
+    2024-01-01 custom "cunzhang-option" "aid_accounts" "504"
+    2024-01-01 custom "cunzhang-option" "capitalise_within_days" 90
     2024-01-01 custom "cunzhang-option" "unidentified_receipts" "应付款-暂收款"
     2024-01-01 custom "cunzhang-option" "unidentified_payments" "应收款-暂付款"
 
@@ -24,7 +26,10 @@ township's 农村经营管理站). ``publish_url`` is where the county posts the
 ``disclosure_deadline_days`` how many days after a period's end it must be posted;
 ``monthly_disclosure_threshold`` the number of transactions in a quarter above which the
 village discloses monthly (unset: quarterly); ``cadre_pay_accounts`` the detail-account
-names of 村组干部报酬. ``unidentified_receipts`` and ``unidentified_payments`` name
+names of 村组干部报酬. ``aid_accounts`` adds first-level codes to the accounts whose
+credits count as outside money (:mod:`projects.funds`); ``capitalise_within_days`` is how
+long after 实施结果公开 a project's 在建工程 and 241 may stay open
+(:mod:`projects.checks.completion`). ``unidentified_receipts`` and ``unidentified_payments`` name
 the accounts where a bank statement's unclassified receipts and payments wait (unset:
 应付款-待查明款项 and 应收款-待查明款项, :data:`importers.accounts.UNIDENTIFIED`).
 When an option is set twice, the later setting counts.
@@ -51,6 +56,8 @@ class LedgerOptions:
     disclosure_deadline_days: int = 15
     monthly_disclosure_threshold: int | None = None
     cadre_pay_accounts: tuple[str, ...] = ("干部报酬", "管理人员工资", "误工补贴")
+    aid_accounts: tuple[str, ...] = ()
+    capitalise_within_days: int = 90
     unidentified_receipts: str | None = None
     unidentified_payments: str | None = None
 
@@ -83,6 +90,10 @@ def read(entries: data.Directives) -> LedgerOptions:
         ),
         cadre_pay_accounts=tuple(str(values.get("cadre_pay_accounts", "")).split())
         or options.cadre_pay_accounts,
+        aid_accounts=tuple(str(values.get("aid_accounts", "")).replace(",", " ").split()),
+        capitalise_within_days=int(
+            values.get("capitalise_within_days", options.capitalise_within_days)
+        ),
         unidentified_receipts=as_text(values.get("unidentified_receipts")),
         unidentified_payments=as_text(values.get("unidentified_payments")),
     )

@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from projects import model, options, statements, transaction_facts
+from projects import funds, model, options, statements, transaction_facts
+from projects.funds import Finding
 from projects.project_totals import ProjectTotals, project_totals
 from projects.transaction_facts import ZERO
 
@@ -57,6 +58,10 @@ COLUMNS: dict[str, list[Column]] = {
         Column("found", "账上到位", "money"),
         Column("spent", "已使用", "money"),
         Column("unverified", "未核实", "money"),
+        Column("missing", "待到位", "money"),
+        Column("in_kind", "其中实物", "money"),
+        Column("purchases", "消费帮扶", "money"),
+        Column("remitted_by", "经手拨付"),
         Column("findings", "发现"),
     ],
     "income": [
@@ -76,9 +81,11 @@ COLUMNS: dict[str, list[Column]] = {
         Column("unit", "派出单位"),
         Column("term", "任期"),
         Column("landed", "到位资金", "money"),
+        Column("outside_term", "其中任期外", "money"),
         Column("spent", "已使用", "money"),
         Column("projects", "引进项目"),
         Column("base_year", "任前年度"),
+        Column("base_note", "任前说明"),
         Column("income_before", "任前经营性收入", "money"),
         Column("latest_year", "最近年度"),
         Column("income_latest", "最近经营性收入", "money"),
@@ -220,81 +227,22 @@ def project_rows(village: VillageBooks, year: int | None = None) -> list[Project
 # --- funds brought in by posted secretaries ------------------------------------------
 
 
-@dataclass
-class Finding:
-    """A claim about the books that the books do not bear out (not a ledger error)."""
-
-    kind: str  # "unverified" (claimed landed, not found) or "undeclared" (found, not claimed)
-    unit: str
-    date: datetime.date
-    amount: Decimal
-    message: str
-    meta: dict
-
-
-def receipts(village: VillageBooks, until: datetime.date | None = None) -> list[data.Transaction]:
-    """Money received from a named payer (``funder`` metadata)."""
-    return [
-        t
-        for t in village.transactions(until)
-        if t.meta.get("funder") and transaction_facts.money_in(t) > 0
-    ]
+def funds_of(village: VillageBooks, until: datetime.date | None = None) -> funds.Funds:
+    """``projects.funds.compute`` over the village's books up to ``until``."""
+    return funds.compute(village.transactions(), village.declarations, village.options, until)
 
 
 def match_claims(village: VillageBooks, until: datetime.date | None = None) -> list[Finding]:
-    """Landing claims without a receipt from that payer, and unit receipts never claimed.
-
-    A claim is matched by a receipt from the same unit of the same amount within the
-    ledger's ``claim_window_days`` of the claimed date; each receipt matches one claim.
-    """
-    window = datetime.timedelta(days=village.options.claim_window_days)
-    found = [(r, transaction_facts.money_in(r)) for r in receipts(village, until)]
-    unmatched: dict[tuple[str, Decimal], list[int]] = defaultdict(list)  # by payer and amount
-    for index, (receipt, amount) in enumerate(found):
-        unmatched[(receipt.meta["funder"], amount)].append(index)
-    units = village.declarations.units | {c.unit for c in village.declarations.claims}
-    findings = []
-    landed = [c for c in village.declarations.claims if c.kind == "landed"]
-    for claim in sorted(landed, key=lambda c: c.date):
-        if until and claim.date > until:
-            continue
-        candidates = unmatched[(claim.unit, claim.amount)]
-        match = next((i for i in candidates if abs(found[i][0].date - claim.date) <= window), None)
-        if match is not None:
-            candidates.remove(match)
-            continue
-        findings.append(
-            Finding(
-                "unverified",
-                claim.unit,
-                claim.date,
-                claim.amount,
-                f"{claim.unit} 声称 {claim.date} 到位 {claim.amount:,.2f} 元 ({claim.fund}), "
-                f"账上前后 {window.days} 天内没有该单位汇入的这笔钱",
-                claim.meta,
-            )
-        )
-    still_open = sorted(i for indices in unmatched.values() for i in indices)
-    for receipt, amount in (found[i] for i in still_open):
-        if receipt.meta["funder"] in units:
-            findings.append(
-                Finding(
-                    "undeclared",
-                    receipt.meta["funder"],
-                    receipt.date,
-                    amount,
-                    f"{receipt.date} 收到 {receipt.meta['funder']} {amount:,.2f} 元, "
-                    "没有对应的到位声明 (fund-landed)",
-                    receipt.meta,
-                )
-            )
-    return findings
+    """Landing claims the unit's aid does not (all) bear out, and unit aid never claimed
+    (:mod:`projects.funds`)."""
+    return funds_of(village, until).findings
 
 
 @dataclass
 class FundRow:
-    """One dispatching unit and its secretary: funds pledged, claimed landed, found in the
-    books and spent, the claimed funds not found, and the findings behind them."""
+    """One dispatching unit and its secretaries: funds pledged, claimed landed, aid found in
+    the books (in kind included) and spent, the claims not verified and what they still
+    miss, the unit's purchases (消费帮扶, not aid), who remitted its aid, and the findings."""
 
     village: str
     unit: str
@@ -305,52 +253,49 @@ class FundRow:
     spent: Decimal = ZERO
     unverified: Decimal = ZERO
     findings: list[str] = field(default_factory=list)
+    missing: Decimal = ZERO
+    in_kind: Decimal = ZERO
+    purchases: Decimal = ZERO
+    remitted_by: list[str] = field(default_factory=list)
 
 
 def fund_rows(village: VillageBooks, year: int | None = None) -> list[FundRow]:
-    """Per dispatching unit and secretary: pledged, claimed, found in the books, spent."""
+    """Per dispatching unit: pledged, claimed, aid found in the books, spent, purchases."""
     until = year_end(year)
     declared = village.declarations
-    secretary_of = {s.unit: s.name for s in declared.secretaries}
-    keys: dict[str, FundRow] = {}
-
-    def row(unit: str) -> FundRow:
-        return keys.setdefault(unit, FundRow(village.village, unit, secretary_of.get(unit, "")))
-
-    for claim in declared.claims:
-        if until is None or claim.date <= until:
-            if claim.kind == "pledge":
-                row(claim.unit).pledged += claim.amount
-            else:
-                row(claim.unit).claimed += claim.amount
-    units = declared.units | {c.unit for c in declared.claims}
-    spent_share = unit_spending(village, until)
-    for receipt in receipts(village, until):
-        unit = receipt.meta["funder"]
-        if unit in units:
-            row(unit).found += transaction_facts.money_in(receipt)
-    for unit, amount in spent_share.items():
-        if unit in units:
-            row(unit).spent += amount
-    for finding in match_claims(village, until):
-        target = row(finding.unit)
-        target.findings.append(finding.message)
-        if finding.kind == "unverified":
-            target.unverified += finding.amount
+    found = funds_of(village, until)
+    names: dict[str, list[str]] = defaultdict(list)
     for secretary in declared.secretaries:
-        row(secretary.unit)
-    return list(keys.values())
-
-
-def unit_spending(village: VillageBooks, until: datetime.date | None) -> dict[str, Decimal]:
-    """Project spending shared among payers in proportion to what each paid in."""
-    share: dict[str, Decimal] = defaultdict(Decimal)
-    for totals in project_totals(village.transactions(until)).values():
-        paid = sum(totals.paid.values(), ZERO)
-        used = min(totals.spent, paid)
-        for payer, amount in totals.paid.items():
-            share[payer] += (used * amount / paid).quantize(Decimal("0.01"))
-    return share
+        if secretary.name not in names[secretary.unit]:
+            names[secretary.unit].append(secretary.name)
+    rows = {
+        unit: FundRow(village.village, unit, "、".join(names.get(unit, []))) for unit in found.units
+    }
+    for claim in declared.claims:
+        if claim.kind == "pledge" and (until is None or claim.date <= until):
+            rows[claim.unit].pledged += claim.amount
+    for check in found.claims:
+        row = rows[check.claim.unit]
+        row.claimed += check.claim.amount
+        if not check.verified:
+            row.unverified += check.claim.amount
+            row.missing += check.missing
+    for receipt in found.receipts:
+        row = rows.get(receipt.funder)
+        if row is None:
+            continue
+        row.found += receipt.amount
+        row.in_kind += receipt.amount if receipt.in_kind else ZERO
+        if receipt.remitted_by and receipt.remitted_by not in row.remitted_by:
+            row.remitted_by.append(receipt.remitted_by)
+    for purchase in found.purchases:
+        if purchase.buyer in rows:
+            rows[purchase.buyer].purchases += purchase.amount
+    for unit, row in rows.items():
+        row.spent = found.spent.get(unit, ZERO)
+    for finding in found.findings:
+        rows[finding.unit].findings.append(finding.message)
+    return list(rows.values())
 
 
 # --- collective income ----------------------------------------------------------------
@@ -445,8 +390,10 @@ def income_rows(
 
 @dataclass
 class SecretaryRow:
-    """One secretary's term: the funds their unit landed and spent, the projects they
-    brought, and the operating income before the term and in the latest year."""
+    """One secretary's term: the aid attributed to it and spent, the projects they
+    brought, and the operating income of the last full year before the term
+    (``base_year``; none with ``base_note`` 无任前数据 when the books do not reach it) and of
+    the latest year."""
 
     village: str
     secretary: str
@@ -459,18 +406,24 @@ class SecretaryRow:
     income_before: Decimal | None
     latest_year: int | None
     income_latest: Decimal | None
+    outside_term: Decimal = ZERO
+    base_note: str = ""
+
+
+#: ``SecretaryRow.base_note`` when the books hold nothing of the year before the term.
+NO_BASE_DATA = "无任前数据"
 
 
 def secretary_rows(village: VillageBooks, year: int | None = None) -> list[SecretaryRow]:
-    """Per secretary and term: funds landed and spent, projects, income before and after."""
+    """Per secretary and term: aid landed and spent, projects, income before and after."""
     years = income_by_year(village)
-    funds = {row.unit: row for row in fund_rows(village, year)}
+    shares = funds_of(village, year_end(year)).secretaries
     latest = year if year is not None else max(years, default=None)
     rows = []
-    for secretary in village.declarations.secretaries:
-        known = [y for y in sorted(years) if y >= secretary.start.year - 1]
-        base = known[0] if known else None
-        unit = funds.get(secretary.unit)
+    for index, secretary in enumerate(village.declarations.secretaries):
+        base = secretary.start.year - 1  # the last full calendar year before the term
+        known = base in years
+        share = shares[index]
         projects = [
             p.id for p in village.declarations.projects.values() if p.secretary == secretary.name
         ]
@@ -481,13 +434,15 @@ def secretary_rows(village: VillageBooks, year: int | None = None) -> list[Secre
                 secretary=secretary.name,
                 unit=secretary.unit,
                 term=f"{secretary.start.isoformat()}—{until}",
-                landed=unit.found if unit else ZERO,
-                spent=unit.spent if unit else ZERO,
+                landed=share.landed,
+                spent=share.spent,
                 projects=projects,
-                base_year=base,
-                income_before=years[base].operating if base else None,
+                base_year=base if known else None,
+                income_before=years[base].operating if known else None,
                 latest_year=latest,
                 income_latest=years[latest].operating if latest in years else None,
+                outside_term=share.outside_term,
+                base_note="" if known else f"{NO_BASE_DATA} ({base})",
             )
         )
     return rows

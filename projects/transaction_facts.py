@@ -29,6 +29,12 @@ CAPITAL = frozenset({"131", "132", "134", "151", "161"})
 OPERATING_INCOME = frozenset({"501", "502"})
 SUBSIDY_INCOME = "503"
 EARMARKED = "241"
+#: 公积公益金: a finished project's earmarked money is released into it; donations.
+PUBLIC_FUND = "311"
+#: Outside money (资金来源): 一事一议资金, 专项应付款, 公积公益金 (捐赠) and 补助收入. Money or
+#: assets credited to one of these from a funder is aid (``aid``); a county adds codes
+#: with the ``aid_accounts`` option.
+FUND_ACCOUNTS = frozenset({"231", EARMARKED, PUBLIC_FUND, SUBSIDY_INCOME})
 
 #: Tags of the year-end entries, which are not income or spending of the year.
 CLOSING_TAGS = frozenset({"closing", "distribution", "opening"})
@@ -88,6 +94,36 @@ def capitalised(entry: data.Transaction) -> Decimal:
 def money_in(entry: data.Transaction) -> Decimal:
     """Net increase of cash and bank."""
     return total(entry.postings, lambda a: top_code(a) in MONEY)
+
+
+def funder(entry: data.Transaction) -> str | None:
+    """Whose money a transaction brings in: its ``funder`` metadata, else its payee (who
+    remitted it)."""
+    named = entry.meta.get("funder")
+    return named if isinstance(named, str) and named else entry.payee or None
+
+
+def credits(entry: data.Transaction, codes: frozenset[str]) -> Decimal:
+    """Credits (positive) to accounts of the given first-level codes."""
+    return -total(entry.postings, lambda a: top_code(a) in codes)
+
+
+def aid(entry: data.Transaction, codes: frozenset[str] = FUND_ACCOUNTS) -> tuple[Decimal, bool]:
+    """Money or assets an entry brings in as aid: ``(amount, in_kind)``.
+
+    In money: cash or bank debited against an account of ``codes``, as much as both.
+    In kind: no cash or bank posting, a non-cash asset (库存物资, 生物资产, 固定资产, 在建工程 …)
+    debited against an account of ``codes`` — equipment donated, a contractor the funder
+    paid. A release of 241 into 311 brings nothing in, nor does a loan or a sale.
+    """
+    credited = credits(entry, codes)
+    if credited <= 0:
+        return ZERO, False
+    cash = [p for p in entry.postings if top_code(p.account) in MONEY]
+    if cash:
+        return max(min(money_in(entry), credited), ZERO), False
+    assets = total(entry.postings, lambda a: root(a) == "Assets" and top_code(a) not in MONEY)
+    return max(min(assets, credited), ZERO), True
 
 
 def income(entry: data.Transaction, codes: frozenset[str] | None = None) -> Decimal:

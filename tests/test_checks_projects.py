@@ -108,7 +108,7 @@ def test_earmarked_money_used_for_another_project_is_reported() -> None:
         + """
 2024-02-01 * "道路工程款" ^P2
   Liabilities:241-专项应付款:24101-冷棚改造   30000.00 CNY
-  Equity:311-公积公益金
+  Assets:153-在建工程:15302-道路
 """
     )
     [message] = messages(text)
@@ -120,6 +120,8 @@ def test_earmarked_money_used_for_its_own_project_is_clean() -> None:
         EARMARKED
         + """
 2024-02-01 * "冷棚转固" ^P1
+  Assets:151-固定资产:15101-冷棚              30000.00 CNY
+  Assets:153-在建工程:15301-冷棚             -30000.00 CNY
   Liabilities:241-专项应付款:24101-冷棚改造   30000.00 CNY
   Equity:311-公积公益金
 """

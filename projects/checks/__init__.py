@@ -14,9 +14,12 @@ from beancount.core import data
 from projects.checks import (
     account_names,
     budget,
+    completion,
     decision_first,
     declarations,
     earmarked,
+    earmarked_income,
+    release,
     retained,
 )
 
@@ -28,6 +31,9 @@ RULES = (
     decision_first.check,
     budget.check,
     earmarked.check,
+    earmarked_income.check,
+    completion.check,
+    release.check,
     retained.check,
 )
 

@@ -113,17 +113,21 @@ class SupportFunds(page.Page):
 
     def _rows(self) -> list[tuple[reports.FundRow, dict]]:
         funded: dict[str, set[str]] = defaultdict(set)
-        for receipt in reports.receipts(self.books, reports.year_end(self.year)):
-            funded[receipt.meta["funder"]] |= transaction_facts.project_ids(receipt)
+        for receipt in reports.funds_of(self.books, reports.year_end(self.year)).receipts:
+            funded[receipt.funder] |= set(receipt.projects)
         return [(row, self._links(row.unit, funded[row.unit])) for row in self.table("funds")]
 
     def _links(self, unit: str, projects: set[str]) -> dict[str, str | None]:
-        """The journal links of a unit's figures."""
+        """The journal links of a unit's figures: its aid is money or assets it funded (or
+        remitted without naming another funder) credited to a fund account; its purchases
+        are credited to operating income."""
+        own = links.any_of([links.equals("funder", unit), links.equals("payee", unit)])
         return {
             "pledged": self.journal(links.declared("fund-pledge", unit)),
             "claimed": self.journal(links.declared("fund-landed", unit)),
             "unverified": self.journal(links.declared("fund-landed", unit)),
-            "found": self.journal_of_transactions(links.equals("funder", unit)),
+            "found": self.journal_of_transactions(own, account=links.FUND_ACCOUNTS),
+            "purchases": self.journal_of_transactions(own, account=links.OPERATING_ACCOUNTS),
             "spent": self.journal_of_transactions(
                 links.linked(projects), account=links.SPEND_ACCOUNTS
             )

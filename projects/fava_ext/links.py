@@ -32,6 +32,8 @@ EARNINGS_ACCOUNTS = f"^(Income|Expenses):({'|'.join(sorted(statements.OPERATING_
 #: Fava's filter that leaves the year-end closing out, so that its 损益表 shows a closed
 #: year's income and expenses (the ``#closing`` entries zero them on the year's last day).
 NOT_YEAR_END = "-#closing"
+#: Outside money (``transaction_facts.FUND_ACCOUNTS``): 231, 241, 311, 503.
+FUND_ACCOUNTS = f"^[A-Za-z]+:({'|'.join(sorted(transaction_facts.FUND_ACCOUNTS))})-"
 INCOME_ACCOUNTS = "^Income:"
 
 

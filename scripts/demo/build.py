@@ -112,8 +112,11 @@ def declarations_text(village: Village) -> str:
 
 
 def rules_text(village: Village) -> str:
-    """``import-rules.csv``: how the village classifies bank statement rows."""
-    lines = ["对方户名,摘要,方向,科目", *(",".join(rule) for rule in village.rules)]
+    """``import-rules.csv``: how the village classifies bank statement rows and whose money
+    a receipt is (出资方, optional)."""
+    header = ["对方户名", "摘要", "方向", "科目", "出资方"]
+    padded = [[*rule, *[""] * (len(header) - len(rule))] for rule in village.rules]
+    lines = [",".join(header), *(",".join(rule) for rule in padded)]
     return "\n".join(lines) + "\n"
 
 

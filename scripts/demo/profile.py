@@ -199,7 +199,7 @@ class Village:
     stock: Stock | None = None
     sample: tuple[Entry, ...] = ()  # fixed entries of 2024 Q1
     sample_kind: str = BANK_JOURNAL  # the spreadsheet the sample's bank rows come from
-    rules: tuple[tuple[str, str, str, str], ...] = ()  # import-rules.csv: 户名 摘要 方向 科目
+    rules: tuple[tuple[str, ...], ...] = ()  # import-rules.csv: 户名 摘要 方向 科目 [出资方]
     generated_from: Date = START  # the recurring activity starts in this month …
     bank_from: Date = START  # … and touches the bank from this day (samples before it)
     codes: tuple[tuple[str, str], ...] = ()  # sub-account codes a sample fixes
