@@ -62,17 +62,27 @@ def balances(entries: data.Directives, code: str, sign: int) -> dict[str, Decima
     return found
 
 
+def still_open(
+    entries: data.Directives, code: str, sign: int
+) -> list[tuple[data.Custom, str, Decimal]]:
+    """The projects past their deadline (``results_due``) whose accounts of ``code`` still
+    hold a balance: ``(declaration, what it says, balance)``."""
+    held = balances(entries, code, sign)
+    return [
+        (step, f"项目 {pid} 已于 {step.date} 实施结果公开, 到 {deadline} ", held[pid])
+        for step, pid, deadline in results_due(entries)
+        if held.get(pid)
+    ]
+
+
 def check(entries: data.Directives, options_map: dict) -> list:
     """Projects whose results are public and whose 在建工程 is still open past the deadline."""
-    open_work = balances(entries, CONSTRUCTION, +1)
     return [
         CompletionError(
             step.meta,
-            f"项目 {pid} 已于 {step.date} 实施结果公开, 到 {deadline} 在建工程仍有 "
-            f"{open_work[pid]:,.2f} 元未转入固定资产: 竣工后转固 (借 151 固定资产等, "
+            f"{done}在建工程仍有 {balance:,.2f} 元未转入固定资产: 竣工后转固 (借 151 固定资产等, "
             "贷 153 在建工程, 并加项目链接)",
             step,
         )
-        for step, pid, deadline in results_due(entries)
-        if open_work.get(pid)
+        for step, done, balance in still_open(entries, CONSTRUCTION, +1)
     ]

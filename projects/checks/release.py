@@ -34,7 +34,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from projects import transaction_facts
-from projects.checks.completion import balances, results_due
+from projects.checks.completion import still_open
 from projects.checks.earmarked import owners
 from projects.transaction_facts import ZERO
 
@@ -45,17 +45,14 @@ PUBLIC_FUND = frozenset({transaction_facts.PUBLIC_FUND})
 
 def check(entries: data.Directives, options_map: dict) -> list:
     """241 left unreleased after completion, and releases beyond the capitalised."""
-    held = balances(entries, transaction_facts.EARMARKED, -1)
     errors = [
         ReleaseError(
             step.meta,
-            f"项目 {pid} 已于 {step.date} 实施结果公开, 到 {deadline} 专项应付款 (241) 仍有 "
-            f"{-held[pid]:,.2f} 元未结转: 形成资产的部分转入 311 公积公益金, "
-            "未形成资产的核销, 结余按规定退回",
+            f"{done}专项应付款 (241) 仍有 {-balance:,.2f} 元未结转: 形成资产的部分转入 311 "
+            "公积公益金, 未形成资产的核销, 结余按规定退回",
             step,
         )
-        for step, pid, deadline in results_due(entries)
-        if held.get(pid)
+        for step, done, balance in still_open(entries, transaction_facts.EARMARKED, -1)
     ]
     return errors + over_released(entries)
 
