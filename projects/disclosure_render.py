@@ -42,6 +42,7 @@ def environment() -> jinja2.Environment:
     env.filters["money"] = amount_text
     env.filters["capital"] = capital
     env.filters["committee"] = committee
+    env.filters["funder"] = funder_label
     return env
 
 
@@ -152,9 +153,15 @@ def _balance_rows(lines: list[disclosure.Line]) -> Rows:
     return rows
 
 
+def funder_label(f: dict) -> str:
+    """A funds row's 出资方, with who remitted its money where another did."""
+    through = "、".join(f.get("remitted_by", ()))
+    return f"{f['funder']} (经{through}拨付)" if through else f["funder"]
+
+
 def _fund_row(f: dict) -> list:
     money = [f[k] for k in ("received", "received_to_date", "used")]
-    return [f["funder"], "、".join(f["sources"]), *money, "; ".join(f["for"])]
+    return [funder_label(f), "、".join(f["sources"]), *money, "; ".join(f["for"])]
 
 
 def _fund_rows(d: disclosure.Disclosure) -> Rows:

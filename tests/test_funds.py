@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projects import funds, model, options, reports
+from projects import disclosure, funds, model, options, reports
+from projects.disclosure_render import render_html
+from projects.periods import parse_period
 from tests.ledgertext import village_books
 
 BANK = "Assets:102-银行存款:10201-农商行"
@@ -372,3 +374,24 @@ def test_verified_claims_never_exceed_the_aid_received(claimed, received) -> Non
             deadline = check.claim.date + window
             covered = sum((r.amount for r in receipts if r.date <= deadline), Decimal(0))
             assert check.verified == (covered >= so_far)
+
+
+# --- the disclosure's 资金来源及使用 ----------------------------------------------------
+
+
+def test_disclosure_lists_outside_money_by_its_real_funder_never_customers() -> None:
+    text = receipt("2024-01-03", "60000.00", "青石镇人民政府", funder=UNIT)
+    text += receipt(
+        "2024-02-01", "38600.00", "青石商贸有限公司", to="Income:501-经营收入:50101-香菇"
+    )
+    text += receipt("2024-06-01", "20000.00", "青石镇人民政府", to="Income:503-补助收入:50301-运转")
+    books = village_books(HEAD + text)
+    shown = disclosure.compute(books, parse_period("2024"), township="青石镇")
+    rows = {f["funder"]: f for f in shown.funds}
+    assert set(rows) == {UNIT, "青石镇人民政府"}  # the customer only in the income section
+    assert (rows[UNIT]["received"], rows[UNIT]["remitted_by"]) == (D(60000), ["青石镇人民政府"])
+    assert (
+        rows["青石镇人民政府"]["remitted_by"] == [] and rows["青石镇人民政府"]["received"] == 20000
+    )
+    page = render_html(shown)
+    assert f"{UNIT} (经青石镇人民政府拨付)" in page
