@@ -138,7 +138,7 @@ def import_files(
         if not targets:
             problem = Problem(str(village), "", 0, "这里没有村账套 (no village ledger)")
             raise ImportRefused([problem])
-        workbooks = [open_checked(Path(f)) for f in files]
+        workbooks = [open_workbook(Path(f)) for f in files]
         kinds = recognise_all(workbooks, targets)
     township = targets[0].parent  # a register is archived whole there, under its lock
     with writing.locked([township, *targets] if any(k.township for k in kinds) else targets):
@@ -237,13 +237,6 @@ def timed(report: ImportReport, phase: str) -> Iterator[None]:
 
 
 # -- reading and recognising ---------------------------------------------------------------
-
-
-def open_checked(path: Path) -> Workbook:
-    """The workbook, or a one-line refusal for a missing, corrupt or non-spreadsheet file."""
-    if not path.is_file():
-        raise ImportRefused([Problem(str(path), "", 0, "文件不存在 (no such file)")])
-    return open_workbook(path)
 
 
 def recognise_all(workbooks: list[Workbook], targets: list[Path]) -> list[type[SheetImporter]]:

@@ -368,9 +368,17 @@ def open_workbook(path: Path) -> Workbook:
     path = Path(path)
     try:
         stat = path.stat()
+    except FileNotFoundError:
+        raise ImportRefused([Problem(str(path), "", 0, "文件不存在 (no such file)")]) from None
     except OSError as error:
         problem = Problem(path.name, "", 0, f"无法读取文件 (cannot read): {error}")
         raise ImportRefused([problem]) from None
+    if path.is_dir():
+        problem = Problem(str(path), "", 0, "是文件夹, 不是表格文件 (a folder, not a spreadsheet)")
+        raise ImportRefused([problem])
+    if not stat.st_size:
+        problem = Problem(path.name, "", 0, "空文件 (empty file): 请从原软件重新导出为 Excel 表格")
+        raise ImportRefused([problem])
     return _open_workbook(path.resolve(), stat.st_mtime_ns, stat.st_size)
 
 

@@ -70,6 +70,11 @@ class LockedVillage:
     folder: Path
     entries: data.Directives
     errors: list
+    #: The day the books start (the first ``open``), kept when ``entries`` are let go.
+    start: datetime.date | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.start = start_of(self.entries)
 
     def append(
         self,
@@ -259,16 +264,46 @@ def check(
     for one, staged in copies:
         entries, errors, _ = read(staged / layout.MAIN)
         before = Counter(message(e) for e in one.errors)
+        added = []
         for error in errors:
             text = message(error)
             if before[text]:
                 before[text] -= 1
                 continue
-            problems.append(problem_of(error, text, sources, staged, one.folder))
+            added.append(error)
+        early = before_start(one, added)
+        problems.extend(
+            [early]
+            if early
+            else [problem_of(e, message(e), sources, staged, one.folder) for e in added]
+        )
         loaded.append(entries)
     if problems:
         raise ImportRefused(problems)
     return loaded
+
+
+def start_of(entries: data.Directives) -> datetime.date | None:
+    """The day the village's books start: its first ``open``."""
+    return min((e.date for e in entries if isinstance(e, data.Open)), default=None)
+
+
+def before_start(one: LockedVillage, errors: list) -> Problem | None:
+    """One line for a change dated before the village's books start (whose every entry
+    would otherwise be an "inactive account" error): the earliest date, the start, the fix."""
+    start = one.start
+    dates = [e.entry.date for e in errors if getattr(e, "entry", None) is not None]
+    early = min((d for d in dates if start and d < start), default=None)
+    if early is None:
+        return None
+    label = layout.village_label(one.folder)
+    return Problem(
+        label,
+        "",
+        0,
+        f"最早的日期 {early} 早于本村建账日期 {start} (entries from {early}, the books start "
+        f"{start}): 先运行 cunzhang village set-start {label} {early.year}-01-01",
+    )
 
 
 def message(error: object) -> str:

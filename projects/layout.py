@@ -1,12 +1,12 @@
 """Where ledgers live: ``<ledgers>/<乡镇>/<村>/main.beancount``.
 
 A *village* is a folder holding ``main.beancount``; a *township* is a folder of villages.
-Commands take either, as a path or as ``乡镇/村`` relative to the ledgers folder.
+Commands take either, as a path or as ``乡镇/村`` relative to the ledgers folder
+(``scripts.context`` resolves them, and keeps writes out of the embedded demo).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 MAIN = "main.beancount"
@@ -16,20 +16,15 @@ EMBEDDED_LEDGERS = Path(__file__).resolve().parent.parent / "ledgers"
 
 
 def default_ledgers() -> Path:
-    """``$CUNZHANG_LEDGERS``, else ``./ledgers`` if present, else the embedded demo."""
-    env = os.environ.get("CUNZHANG_LEDGERS")
-    if env:
-        return Path(env)
+    """The ledgers folder when none is chosen (``--ledgers``, ``$CUNZHANG_LEDGERS``):
+    ``./ledgers`` if present, else the embedded demo."""
     local = Path("ledgers")
     return local if local.is_dir() else EMBEDDED_LEDGERS
 
 
-def resolve(target: str | Path, ledgers: Path) -> Path:
-    """A village or township folder named by a path or by ``乡镇/村`` under ``ledgers``."""
-    path = Path(target)
-    if path.exists():
-        return path
-    return ledgers / target
+def is_demo(ledgers: Path) -> bool:
+    """Whether ``ledgers`` is the embedded demo (this checkout's own ``ledgers/``)."""
+    return ledgers.resolve() == EMBEDDED_LEDGERS
 
 
 def is_village(path: Path) -> bool:

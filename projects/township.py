@@ -1,17 +1,29 @@
 """Reports over many villages: loaded in parallel, cached by the ledgers' contents.
 
 Each village's result is stored under the cache folder (``$CUNZHANG_CACHE``, else
-``~/.cache/cunzhang``) keyed by a digest of every ``.beancount`` file of the village, the
-report's arguments and this package's code. A second run after one village changed
-reloads only that village.
+``~/.cache/cunzhang``) as ``<village>/<report>.<year>.<key>.pickle``: ``<village>`` a digest
+of the village folder's path, ``<key>`` a digest of every ``.beancount`` file of the village
+and of everything that computes the report (:func:`code_digest`: this project's code and
+data, the Python, Beancount, Fava, beanquery and beangulp versions). A second run after
+one village changed reloads only that village.
+
+Entries that can never be hit again are removed: writing a village's report deletes the
+same report's entries of that village under other keys, and after each run the cache is
+cut to :data:`CACHE_LIMIT` bytes, least recently used first (with any file of an older
+layout).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib.metadata
 import os
 import pickle
+import re
+import sys
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from projects import layout
@@ -20,7 +32,15 @@ from projects.files import replace
 from projects.ledger import load
 from projects.reports import REPORTS, VillageBooks
 
-CODE = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parent.parent
+#: The packages whose code and data compute a report (loading runs ``projects.checks``).
+PACKAGES = ("projects", "importers")
+#: The distributions whose versions compute a report.
+DISTRIBUTIONS = ("beancount", "fava", "beanquery", "beangulp")
+#: The most the cache folder holds, in bytes; the least recently used entries go first.
+CACHE_LIMIT = 512 * 2**20
+#: A cache file of the layout before ``<village>/…``: ``<sha256>.pickle``.
+OLD_LAYOUT = re.compile("[0-9a-f]{64}")
 
 
 def cache_dir() -> Path:
@@ -28,11 +48,17 @@ def cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "cunzhang"
 
 
+@cache
 def code_digest() -> str:
-    """A digest of the model's source, so a changed computation invalidates the cache."""
-    digest = hashlib.sha256()
-    for path in sorted(CODE.rglob("*.py")):
-        digest.update(path.read_bytes())
+    """A digest of everything that computes a report, so that changing or upgrading any of
+    it (this project's files, Python, Beancount, Fava, beanquery, beangulp) misses the cache."""
+    digest = hashlib.sha256(sys.version.encode())
+    for name in DISTRIBUTIONS:
+        digest.update(f"|{name}={importlib.metadata.version(name)}".encode())
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -48,18 +74,50 @@ def ledger_digest(folder: Path) -> str:
 
 def village_report(folder: Path, report: str, year: int | None, code: str) -> list:
     """One village's rows of one report, from the cache when its files are unchanged."""
-    key = hashlib.sha256(f"{code}|{report}|{year}|{ledger_digest(folder)}".encode()).hexdigest()
-    cached = cache_dir() / f"{key}.pickle"
-    if cached.exists():
+    place = cache_dir() / hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:24]
+    key = hashlib.sha256(f"{code}|{ledger_digest(folder)}".encode()).hexdigest()[:40]
+    prefix = f"{report}.{year or 'all'}."
+    cached = place / f"{prefix}{key}.pickle"
+    try:
         with cached.open("rb") as handle:
-            return pickle.load(handle)
+            rows = pickle.load(handle)
+        os.utime(cached)  # recently used: the last to be pruned
+        return rows
+    except (OSError, EOFError, pickle.UnpicklingError):
+        pass  # not cached (or pruned meanwhile): compute
     loaded = load(folder)
     if loaded.errors:
         raise LedgerErrors(folder, len(loaded.errors))
     rows = REPORTS[report](VillageBooks.of(folder.name, loaded.entries), year)
-    cached.parent.mkdir(parents=True, exist_ok=True)
+    place.mkdir(parents=True, exist_ok=True)
     replace(cached, pickle.dumps(rows))
+    for stale in place.glob(f"{prefix}*.pickle"):
+        if stale != cached:
+            stale.unlink(missing_ok=True)  # the village's books or the code changed
     return rows
+
+
+def prune(folder: Path, limit: int) -> None:
+    """Cut the cache ``folder`` to ``limit`` bytes, least recently used first; files of an
+    older layout (directly in ``folder``) can never be hit and go first."""
+    entries = []
+    for path in folder.glob("*.pickle"):
+        if OLD_LAYOUT.fullmatch(path.stem):
+            path.unlink(missing_ok=True)
+    for path in folder.glob("*/*.pickle"):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue  # pruned by another run
+        entries.append((stat.st_mtime_ns, stat.st_size, path))
+    total = sum(size for _, size, _ in entries)
+    for _, size, path in sorted(entries):
+        if total <= limit:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
+        with contextlib.suppress(OSError):  # only an empty folder is removed
+            path.parent.rmdir()
 
 
 class LedgerErrors(Exception):
@@ -89,6 +147,7 @@ def report(
 
     The villages run on ``engine`` (``projects.engine``: local processes or dask); each
     worker reads and writes the cache folder it sees (``$CUNZHANG_CACHE`` on the worker).
+    Afterwards this machine's cache folder is pruned to :data:`CACHE_LIMIT`.
     """
     results = map_villages(
         village_report,
@@ -101,4 +160,6 @@ def report(
         jobs=jobs,
         progress=progress,
     )
+    if cache_dir().is_dir():
+        prune(cache_dir(), CACHE_LIMIT)
     return [row for rows in results for row in rows]

@@ -22,6 +22,7 @@ from projects import layout
 from projects.chart import CHART_VERSIONS
 from projects.ledger import read
 from projects.opening import open_books
+from projects.periods import parse_period
 from projects.reconcile import reconcile_month
 from projects.statements import INCOME_COLUMNS
 from projects.text import amount_text, display_width, pad
@@ -94,7 +95,7 @@ def open_books_command(
     mapping: Path | None,
 ) -> None:
     """开账: 从科目余额表写期初余额 (opening balances from a trial balance)."""
-    folder = layout.resolve(village, obj.ledgers)
+    folder = obj.village(village)
     try:
         outcome = open_books(folder, file, date.date(), chart, mapping)
     except ImportRefused as error:
@@ -112,10 +113,21 @@ def open_books_command(
     print_outcome(outcome)
 
 
+def month_option(_ctx: click.Context, _param: click.Parameter, text: str) -> str:
+    """``--month``: a month such as 2024-03; anything else (2024Q1, 2024-13) a usage error."""
+    try:
+        is_month = parse_period(text).kind == "月度"
+    except ValueError:
+        is_month = False
+    if not is_month:
+        raise click.BadParameter(f"“{text}” 应写成 2024-03 (a month)")
+    return text
+
+
 @click.command("reconcile")
 @click.argument("village", metavar="VILLAGE")
 @click.argument("statement", required=False, type=click.Path(path_type=Path))
-@click.option("--month", required=True, help="月份 month, 如 2024-03.")
+@click.option("--month", required=True, callback=month_option, help="月份 month, 如 2024-03.")
 @click.option("--balance", default=None, help="对账单月末余额 the statement's closing balance.")
 @click.option("--account", default=None, help="银行账户 bank account (银行存款-青石农商行, 10201).")
 @click.pass_obj
@@ -128,7 +140,7 @@ def reconcile_command(
     account: str | None,
 ) -> None:
     """银行对账: 账面余额与对账单余额核对, 列出未达账项; 对平后写余额断言."""
-    folder = layout.resolve(village, obj.ledgers)
+    folder = obj.village(village)
     try:
         typed = parse_amount(balance) if balance is not None else None
     except (ValueError, InvalidOperation) as error:
@@ -137,8 +149,6 @@ def reconcile_command(
         result, own, outcome = reconcile_month(folder, month, statement, typed, account)
     except ImportRefused as error:
         refused(error)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--month") from None
     click.echo(f"{own} {month}")
     click.echo(f"  账面余额 books:         {amount_text(result.books_balance):>16}")
     click.echo(f"  对账单余额 statement:   {amount_text(result.statement_balance):>16}")
@@ -175,7 +185,7 @@ def reconcile_command(
 @click.pass_obj
 def close_year_command(obj: Context, village: str, year: int) -> None:
     """年终结账: 损益 → 本年收益 → 未分配收益 (#closing)."""
-    folder = layout.resolve(village, obj.ledgers)
+    folder = obj.village(village)
     try:
         outcome = close_books(folder, year)
     except ImportRefused as error:
@@ -191,7 +201,7 @@ def close_year_command(obj: Context, village: str, year: int) -> None:
 @click.pass_obj
 def distribute_command(obj: Context, village: str, year: int, plan: Path) -> None:
     """收益分配: 按成员(代表)大会通过的方案分配 (#distribution)."""
-    folder = layout.resolve(village, obj.ledgers)
+    folder = obj.village(village)
     try:
         outcome = distribute_plan(folder, year, plan)
     except ImportRefused as error:

@@ -9,16 +9,18 @@ import click
 from beancount.core import data
 from beancount.loader import LoadError
 
+from importers.sheet import ImportRefused
 from projects import layout, publications
 from projects.engine import map_villages
 from projects.files import unfinished
 from projects.ledger import Refused, confine_fava, format_error, load
 from scripts import bookkeeping
 from scripts import village as village_mod
+from scripts.bookkeeping import refused
 from scripts.context import Context
 from scripts.county import county
 from scripts.disclose import disclose
-from scripts.engines import engine_options
+from scripts.engines import engine_options, village_progress
 from scripts.export import export
 from scripts.importing import import_command
 from scripts.report import report
@@ -31,12 +33,18 @@ from scripts.users import user
     type=click.Path(file_okay=False, path_type=Path),
     envvar="CUNZHANG_LEDGERS",
     default=None,
-    help="账套根目录 ledgers folder (默认 ./ledgers, 否则内置演示乡镇).",
+    help=(
+        "账套根目录 ledgers folder; 也可用环境变量 CUNZHANG_LEDGERS "
+        "(默认 ./ledgers, 否则只读的内置演示乡镇 the read-only demo)."
+    ),
 )
 @click.pass_context
 def main(ctx: click.Context, ledgers: Path | None) -> None:
-    """村账 cunzhang — 村集体经济组织账务、项目与帮扶资金 (village books on Beancount)."""
-    ctx.obj = Context(ledgers or layout.default_ledgers())
+    """村账 cunzhang — 村集体经济组织账务、项目与帮扶资金 (village books on Beancount).
+
+    退出码 exit status: 0 完成 done, 1 拒绝或发现问题 refused or findings, 2 用法错误 usage.
+    """
+    ctx.obj = Context(ledgers)
 
 
 @main.group()
@@ -57,10 +65,31 @@ def village_new(obj: Context, target: str, start: datetime.datetime | None) -> N
     """新建村账套 (2023年科目表): create a village ledger."""
     start_date = start.date() if start else datetime.date(datetime.date.today().year, 1, 1)
     try:
-        folder = village_mod.new_village(obj.ledgers, target, start_date)
+        folder = village_mod.new_village(obj.root(write=True), target, start_date)
     except village_mod.VillageError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"已新建村账套 created: {folder / layout.MAIN}")
+    click.echo(
+        f"建账日期 books start {start_date}: 更早的账要先 cunzhang village set-start "
+        f"{layout.village_label(folder)} <日期>"
+    )
+
+
+@village.command("set-start")
+@click.argument("target", metavar="VILLAGE")
+@click.argument("start", metavar="DATE", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.pass_obj
+def village_set_start(obj: Context, target: str, start: datetime.datetime) -> None:
+    """提前建账日期 (科目在该日开设): move the books' start earlier, to import older sheets."""
+    folder = obj.village(target)
+    try:
+        old = village_mod.set_start(folder, start.date())
+    except ImportRefused as error:
+        refused(error)
+    if old is None:
+        click.echo(f"建账日期已是 {start.date()}, 未做改动 (unchanged)")
+    else:
+        click.echo(f"建账日期 books start: {old} → {start.date()} ({layout.village_label(folder)})")
 
 
 def village_errors(folder: Path) -> tuple[list, int]:
@@ -88,9 +117,20 @@ def village_errors(folder: Path) -> tuple[list, int]:
 def check(
     obj: Context, path: str | None, engine: str, scheduler: str | None, jobs: int | None
 ) -> None:
-    """检查账套 (Beancount + 本项目规则): check one village or a township."""
+    """检查账套 (Beancount + 本项目规则): check one village or a township.
+
+    发现的错误和每个村一行小结都写到标准输出; 有错误时退出码 1 (findings on stdout, exit 1).
+    """
     folders = obj.villages(path)
-    results = map_villages(village_errors, folders, engine=engine, scheduler=scheduler, jobs=jobs)
+    with village_progress(len(folders), "检查 checking") as progress:
+        results = map_villages(
+            village_errors,
+            folders,
+            engine=engine,
+            scheduler=scheduler,
+            jobs=jobs,
+            progress=progress,
+        )
     failed = 0
     for folder, (errors, entries) in zip(folders, results, strict=True):
         for error in errors:
@@ -98,9 +138,9 @@ def check(
         label = layout.village_label(folder)
         if errors:
             failed += 1
-            click.echo(f"✗ {label}: {len(errors)} 个错误 errors", err=True)
+            click.echo(f"✗ {label}: {len(errors)} 个错误 errors")
         else:
-            click.echo(f"✓ {label}: 无错误 clean ({entries} 条记录 entries)", err=True)
+            click.echo(f"✓ {label}: 无错误 clean ({entries} 条记录 entries)")
             warning = publications.overdue_warning(folder, datetime.date.today())
             if warning:
                 click.echo(warning)

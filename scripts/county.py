@@ -35,7 +35,7 @@ import calendar
 import datetime
 import random
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -49,6 +49,7 @@ from importers.render import block
 from projects import chart, closing
 from projects.model import DECISION_STEPS, RESULT_STEP
 from projects.transaction_facts import root
+from scripts.engines import village_progress
 from scripts.village import JOURNAL_TEMPLATE, VillageError, new_village
 
 Date = datetime.date
@@ -687,9 +688,16 @@ def write_village(
 
 
 def generate(
-    out: Path, villages: int, years: int, seed: int, last_year: int = 2025, per_township: int = 15
+    out: Path,
+    villages: int,
+    years: int,
+    seed: int,
+    last_year: int = 2025,
+    per_township: int = 15,
+    progress: Callable[[Path], None] | None = None,
 ) -> list[Path]:
-    """Write the county under ``out`` and return the village folders."""
+    """Write the county under ``out`` and return the village folders (``progress(folder)``
+    after each village)."""
     first = last_year - years + 1
     wanted = list(names(villages, per_township))
     existing = [f"{t}/{v}" for t, v in wanted if (out / t / v).exists()]
@@ -697,7 +705,12 @@ def generate(
         raise VillageError(
             f"村账套已存在, 未做任何改动: {out} 下的 {'、'.join(existing[:5])} (villages exist)"
         )
-    return [write_village(out, t, v, first, last_year, seed) for t, v in wanted]
+    folders = []
+    for township, village in wanted:
+        folders.append(write_village(out, township, village, first, last_year, seed))
+        if progress:
+            progress(folders[-1])
+    return folders
 
 
 @click.group("county")
@@ -719,7 +732,8 @@ def generate_command(
     if villages < 1 or years < 1 or per_township < 1:
         raise click.BadParameter("--villages、--years、--per-township 须为正整数 (positive)")
     try:
-        folders = generate(out, villages, years, seed, last_year, per_township)
+        with village_progress(villages, "生成 generating") as progress:
+            folders = generate(out, villages, years, seed, last_year, per_township, progress)
     except VillageError as error:
         raise click.ClickException(str(error)) from error
     townships = len({folder.parent for folder in folders})

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -37,7 +36,7 @@ from projects.periods import Period, parse_period
 from projects.reports import VillageBooks
 from projects.transaction_facts import ZERO
 from scripts.context import Context
-from scripts.engines import engine_options
+from scripts.engines import engine_options, village_progress
 from scripts.village import VillageError, check_name
 
 FORMATS = ("html", "xlsx", "pdf", "json")
@@ -184,18 +183,10 @@ def publish_all(
     engine: str = "local",
     scheduler: str | None = None,
 ) -> list[Published]:
-    """Every village on ``engine``, with a progress bar on stderr; results in village order."""
-    if len(villages) == 1:
-        return [publish(villages[0], job)]
-    with click.progressbar(length=len(villages), label="发布 publishing", file=sys.stderr) as bar:
+    """Every village on ``engine``, with a progress bar on a terminal; results in village order."""
+    with village_progress(len(villages), "发布 publishing") as progress:
         return map_villages(
-            publish,
-            villages,
-            job,
-            engine=engine,
-            scheduler=scheduler,
-            jobs=jobs,
-            progress=lambda _: bar.update(1),
+            publish, villages, job, engine=engine, scheduler=scheduler, jobs=jobs, progress=progress
         )
 
 
@@ -355,8 +346,8 @@ def disclose(
             )
             for blocker in result.blockers:
                 click.echo(f"  {blocker}", err=True)
-    if not layout.is_village(layout.resolve(path, obj.ledgers)):
-        township = layout.resolve(path, obj.ledgers).resolve().name
+    if not layout.is_village(obj.folder(path)):
+        township = obj.folder(path).resolve().name
         click.echo(f"索引 index: {write_index(out, township, job, results)}")
     if refused:
         raise SystemExit(1)

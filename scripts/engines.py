@@ -1,13 +1,17 @@
-"""``--engine``, ``--scheduler`` and ``--jobs``: the options every township command shares.
+"""What every township command shares: ``--engine``, ``--scheduler``, ``--jobs``, and the
+progress bar.
 
-They choose where ``projects.engine.map_villages`` runs the per-village work: local
-processes (default) or a dask.distributed cluster.
+The options choose where ``projects.engine.map_villages`` runs the per-village work: local
+processes (default) or a dask.distributed cluster. :func:`village_progress` shows villages
+done and time left on stderr while it runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -45,3 +49,15 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(str(error)) from error
 
     return wrapper
+
+
+@contextlib.contextmanager
+def village_progress(count: int, label: str) -> Iterator[Callable[[object], None] | None]:
+    """A ``progress`` callback for ``count`` villages: click's progress bar (villages done,
+    time left) on stderr when stderr is a terminal and there is more than one village;
+    ``None`` (nothing shown) otherwise, so pipes and logs stay clean."""
+    if count < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=count, label=label, file=sys.stderr, show_pos=True) as bar:
+        yield lambda _village: bar.update(1)

@@ -14,7 +14,7 @@ import click
 
 from projects.engine import map_villages
 from scripts.context import Context
-from scripts.engines import engine_options
+from scripts.engines import engine_options, village_progress
 
 
 @click.command("export")
@@ -42,9 +42,16 @@ def export(
     villages = obj.villages(path)
     out = out.absolute()
     out.mkdir(parents=True, exist_ok=True)
-    results = map_villages(
-        export_village, villages, out, engine=engine, scheduler=scheduler, jobs=jobs
-    )
+    with village_progress(len(villages), "导出 exporting") as progress:
+        results = map_villages(
+            export_village,
+            villages,
+            out,
+            engine=engine,
+            scheduler=scheduler,
+            jobs=jobs,
+            progress=progress,
+        )
     refused = [r for r in results if r.problems]
     for result in results:
         if result.problems:

@@ -68,7 +68,7 @@ def import_command(
     hidden: str,
 ) -> None:
     """``cunzhang import``; its help (:func:`help_text`) names :data:`importers.KINDS`."""
-    folder = layout.resolve(village, obj.ledgers)
+    folder = obj.folder(village, write=True)
     try:
         report = import_files(folder, list(files), account, create_accounts, dry_run, chart, hidden)
     except ImportRefused as refused:

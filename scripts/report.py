@@ -16,7 +16,7 @@ from projects.engine import map_villages
 from projects.reports import COLUMNS, INCOME_BASES, Column
 from projects.text import amount_text, display_width, formula_like, pad
 from scripts.context import Context
-from scripts.engines import engine_options
+from scripts.engines import engine_options, village_progress
 
 
 def cell(value: object, column: Column) -> str:
@@ -155,7 +155,10 @@ def report(
         emit([asdict(row) for rows in found for row in rows], publications.COLUMNS, fmt)
         return
     try:
-        rows = township.report(villages, name, year, jobs, engine=engine, scheduler=scheduler)
+        with village_progress(len(villages), "报表 report") as progress:
+            rows = township.report(
+                villages, name, year, jobs, progress, engine=engine, scheduler=scheduler
+            )
     except township.LedgerErrors as error:
         raise click.ClickException(str(error)) from error
     records = [asdict(row) for row in rows]  # by column key, in the order of the JSON

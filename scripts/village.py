@@ -1,4 +1,5 @@
-"""Create a village ledger: ``cunzhang village new 乡镇/村``.
+"""Create a village ledger (``cunzhang village new 乡镇/村``) and move its start earlier
+(``cunzhang village set-start 乡镇/村 DATE``).
 
 A new village is a folder that Beancount and ``cunzhang check`` accept as it is::
 
@@ -7,17 +8,24 @@ A new village is a folder that Beancount and ``cunzhang check`` accept as it is:
     <乡镇>/<村>/projects.beancount    project, secretary and fund declarations
     <乡镇>/<村>/journal/<年>.beancount one journal file per year
     <乡镇>/<村>/documents/            archived source documents
+
+Its accounts open on the start date (``--start``, by default the first day of this year),
+so nothing dated earlier can be booked; ``set-start`` moves every directive dated the start
+to an earlier day, written like an import (locked, checked on a staged copy, one commit).
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
+from importers import writing
 from projects import chart
+from projects.files import Commit
 from projects.layout import MAIN
 
 FORBIDDEN = set('<>:"/\\|?*') | {chr(c) for c in range(32)}
@@ -115,3 +123,24 @@ def new_village(ledgers: Path, target: str, start: datetime.date) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return folder
+
+
+def set_start(folder: Path, start: datetime.date) -> datetime.date | None:
+    """Move the village's start (its first ``open``) back to ``start``: every directive of
+    ``main.beancount`` and ``accounts.beancount`` dated the old start is redated. Returns
+    the old start, or ``None`` when the books already start on ``start``."""
+    with writing.village(folder) as one:
+        old = writing.start_of(one.entries)
+        if old is None or old == start:
+            return None
+        if start > old:
+            raise writing.refusal(one.folder, f"建账日期 {old} 只能提前 (only earlier than {old})")
+        dated = re.compile(rf"^{old.isoformat()}(?= )", re.M)
+        changes = {}
+        for name in (MAIN, writing.ACCOUNTS):
+            path = one.folder / name
+            changes[path] = dated.sub(start.isoformat(), writing.read_text(path))
+        with Commit([one.folder]) as commit:
+            writing.check(writing.stage([one], changes, {}, commit), {})
+            commit.publish()
+    return old

@@ -1,4 +1,4 @@
-"""cunzhang check: file:line messages, a summary per village, exit codes."""
+"""cunzhang check: file:line messages and a summary per village on stdout, exit codes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ def test_demo_township_is_clean() -> None:
     result = run_cli("check", str(DEMO))
     assert result.exit_code == 0, result.output
     for village in ["东山村", "西河村", "南岭村", "北坡村"]:
-        assert f"✓ 青石镇/{village}" in result.stderr
+        assert f"✓ 青石镇/{village}" in result.stdout
 
 
 def test_errors_are_file_line_messages_and_exit_1(ledgers: Path) -> None:
@@ -30,21 +30,21 @@ def test_errors_are_file_line_messages_and_exit_1(ledgers: Path) -> None:
     lines = result.stdout.splitlines()
     assert any(line.startswith(f"{journal}:2: ") and "50201" in line for line in lines), lines
     assert any("Income:599-杂项" in line and f"{journal}:4: " in line for line in lines), lines
-    assert "✓ 青石镇/甲村" in result.stderr
-    assert "✗ 青石镇/乙村: 2 个错误" in result.stderr
+    assert "✓ 青石镇/甲村" in result.stdout
+    assert "✗ 青石镇/乙村: 2 个错误" in result.stdout
 
 
 def test_one_village_by_township_slash_village(ledgers: Path) -> None:
     run_cli("village", "new", "青石镇/甲村", ledgers=ledgers)
     result = run_cli("check", "青石镇/甲村", ledgers=ledgers)
     assert result.exit_code == 0
-    assert "✓ 青石镇/甲村" in result.stderr
+    assert "✓ 青石镇/甲村" in result.stdout
 
 
-def test_path_without_villages_is_a_usage_error(ledgers: Path) -> None:
+def test_path_without_villages_is_refused_in_one_line(ledgers: Path) -> None:
     result = run_cli("check", "无此乡镇", ledgers=ledgers)
-    assert result.exit_code == 2
-    assert "没有村账套" in result.stderr
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: 无此乡镇 ") and "没有村账套" in result.stderr
 
 
 def test_unknown_command_and_option_are_usage_errors() -> None:

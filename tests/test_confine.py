@@ -97,7 +97,7 @@ def assert_refused(
     assert checked.returncode == 1, checked.stdout + checked.stderr
     found = [row for row in checked.stdout.splitlines() if row.startswith(f"{file}:{line}: ")]
     assert found and words in found[0], checked.stdout
-    assert "✗ 青石镇/东山村" in checked.stderr
+    assert "✗ 青石镇/东山村" in checked.stdout
     served = cunzhang("serve", str(village), "--port", str(free_port()), env=env)
     assert served.returncode == 1, served.stdout + served.stderr
     assert f"{file}:{line}: " in served.stderr and words in served.stderr, served.stderr
