@@ -730,6 +730,8 @@ def records(
     parsed = list(_parsed_rows(header))
     last = max((i for i, row in enumerate(parsed) if row.keyed and row.money), default=-1)
     stated = header.dialect.running_balance and "balance" in header.columns
+    key = header.dialect.row_key  # footers only below rows keyed by a date or a code
+    footers = key in header.columns or (key == "date" and "month" in header.columns)
     for index, row in enumerate(parsed):
         values, text = row.values, row.text
         balance_only = stated and not row.flows and values.get("balance") is not None
@@ -742,7 +744,7 @@ def records(
                 kind = "month" if MONTH_TOTAL_START.search(text) else "other"
                 yield Record(sheet, row.number, values, total=kind)
             continue
-        if index > last and is_footer(text, row.flows):
+        if footers and index > last and is_footer(text, row.flows):
             continue  # 借方笔数: 4, 打印时间, 经办/复核 …
         if balance_only and not row.failed:
             yield Record(sheet, row.number, values, opening=True)  # a balance stated alone
