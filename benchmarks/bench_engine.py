@@ -30,7 +30,7 @@ from distributed import LocalCluster
 from projects import township
 from projects.engine import map_villages
 from projects.layout import EMBEDDED_LEDGERS, villages_under
-from projects.postings import export_village
+from projects.parquet import export_village
 
 
 def cold(villages: list[Path]) -> None:

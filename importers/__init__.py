@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from importers.base import Options, SheetImporter
+from importers.base import ImportOptions, SheetImporter
 from importers.classify import load_rules
 from importers.columns import load_columns
 from importers.movements import JournalImporter, StatementImporter
@@ -55,7 +55,7 @@ def beangulp_importers(village: str | Path, **options: object) -> list[SheetImpo
     """One importer of each kind for a village folder, with its ``import-rules.csv`` and
     ``import-columns.csv``. A refusal is a beangulp error: ``import.py`` prints its lines.
 
-    ``options`` are those of :class:`~importers.base.Options` (``account``,
+    ``options`` are those of :class:`~importers.base.ImportOptions` (``account``,
     ``create_accounts``, ``chart``); township-wide kinds keep only the village's own rows.
     """
     folder = Path(village)
@@ -63,15 +63,15 @@ def beangulp_importers(village: str | Path, **options: object) -> list[SheetImpo
     columns, more = load_columns([folder], [kind.dialect for kind in KINDS])
     if problems or more:
         raise ImportRefused(problems + more)
-    settings = Options(rules=rules, village=folder.name, columns=columns, **options)  # type: ignore[arg-type]
+    settings = ImportOptions(rules=rules, village=folder.name, columns=columns, **options)  # type: ignore[arg-type]
     return [importer(settings, KINDS) for importer in KINDS]
 
 
 __all__ = [
     "KINDS",
+    "ImportOptions",
     "ImportRefused",
     "JournalImporter",
-    "Options",
     "Problem",
     "RegisterImporter",
     "StatementImporter",

@@ -24,11 +24,15 @@ from beancount.core import data
 
 from projects import chart
 
-#: Where statement rows that neither rules nor history classify are posted, flagged ``!``.
-#: 181 待处理财产损溢 is the standard's two-sided holding account for items awaiting a
-#: decision; ``99`` is the sub-code villages use for 其他/待定, so it never takes the code of
-#: a village's own 18101.
-PENDING = "Assets:181-待处理财产损溢:18199-待分类"
+#: Where statement rows that neither rules nor history classify are posted, flagged ``!``,
+#: by direction (收 money in, 支 money out): a receipt from an unidentified party is owed
+#: until it is identified (211 应付款), a payment to one is a claim (112 应收款), the usual
+#: practice for 待查明款项. 181 待处理财产损溢 is not used: it holds 盘盈盘亏毁损 awaiting
+#: approval. ``99`` is the sub-code villages use for 其他/待定, so it never takes the code of
+#: a village's own 21101; a village that has the name path already keeps its own account.
+#: A county option names other accounts (``unidentified_receipts``/``unidentified_payments``
+#: in :mod:`projects.options`).
+UNIDENTIFIED = {"收": ("21199", "应付款-待查明款项"), "支": ("11299", "应收款-待查明款项")}
 
 CODE_AND_NAME = re.compile(r"^[\[【(（]?(\d{3,}(?:\.\d{2,})*)[\]】)）]?\s*[-_:：.\s]?\s*(.*)$")
 PATH_SEPARATORS = re.compile(r"\s*[-—－/\\:：_>＞]\s*")
@@ -225,6 +229,17 @@ class AccountBook:
             return self._plan(account, name, when, create)
         self._touch(parent, when)
         return parent, ""
+
+    def unidentified(
+        self, direction: str, when: datetime.date, named: str | None = None
+    ) -> tuple[str | None, str]:
+        """The account an unclassified row of ``direction`` (收/支) waits in: the one a county
+        option ``named`` (a name path, code or account), else :data:`UNIDENTIFIED`'s."""
+        if named:
+            if self.exists(named):
+                return named, ""
+            return self.resolve("", named, when, True)
+        return self.standard(*UNIDENTIFIED[direction], when)
 
     def standard(self, code: str, path: str, when: datetime.date) -> tuple[str | None, str]:
         """The account of a name path: the ledger's own, else opened with the standard's

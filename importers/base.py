@@ -4,8 +4,9 @@ An importer is a :class:`beangulp.Importer`, so it also runs from a plain beangu
 ``import.py`` (see :func:`importers.beangulp_importers`). Each one declares its columns as a
 :class:`~importers.sheet.Dialect` and turns the rows into entries; this base class
 recognises files by content, names the archived copy, stamps provenance on every entry and
-recognises duplicates by a deterministic content key — never beangulp's default heuristic,
-which takes two different receipts of the same amount for one (design.md §2).
+recognises duplicates by a deterministic content key — never beangulp's default heuristic
+(±2 days, amounts within 5%, narration ignored), which takes two different receipts of the
+same amount for one.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ EXTRACT_TIME = datetime.datetime(2000, 1, 1)
 
 
 @dataclass
-class Options:
+class ImportOptions:
     """How to import: the command line's options, and the village's own rules."""
 
     account: str | None = None  # --account: the file's own (bank or cash) account
@@ -122,9 +123,9 @@ class SheetImporter(beangulp.Importer):
     township = False
 
     def __init__(
-        self, options: Options | None = None, kinds: Sequence[type[SheetImporter]] = ()
+        self, options: ImportOptions | None = None, kinds: Sequence[type[SheetImporter]] = ()
     ) -> None:
-        self.options = options or Options()
+        self.options = options or ImportOptions()
         self.kinds = tuple(kinds) or (type(self),)
         self._accounts: dict[str, str] = {}
         self._dates: dict[str, datetime.date] = {}

@@ -2,7 +2,9 @@
 
 Nothing is guessed silently: a row is classified only by a rule the village wrote, or by
 earlier transactions that agree; every classified entry says which (``classified``
-metadata), and the rest go flagged to the pending account for the accountant.
+metadata), and the rest go flagged ``!`` to 待查明款项 for the accountant (receipts to
+应付款, payments to 应收款: :data:`importers.accounts.UNIDENTIFIED`, or the accounts a
+county option names).
 
 Rules live in ``import-rules.csv`` in the village folder, one rule a line, first match wins::
 
@@ -16,10 +18,11 @@ row's (a rule's text is a substring), 方向 is 收 (money in) or 支 (money out
 path, a code or a Beancount account.
 
 History is learnt like smart_importer does, with the tokenizer unspaced Chinese needs
-(character bigrams, design.md §2), but as a nearest-neighbour vote that abstains: earlier
-transactions of the same bank account are compared by payee and summary, and only when the
-most similar ones (similarity ≥ :data:`MIN_SIMILARITY`) all used one counter-account is it
-taken. A classifier that always answers (smart_importer's SVM) would post a guess as a fact.
+(character bigrams: smart_importer's default takes a whole phrase for one word), but as a
+nearest-neighbour vote that abstains: earlier transactions of the same bank account are
+compared by payee and summary, and only when the most similar ones (similarity ≥
+:data:`MIN_SIMILARITY`) all used one counter-account is it taken. A classifier that always
+answers (smart_importer's SVM) would post a guess as a fact.
 """
 
 from __future__ import annotations
@@ -31,11 +34,14 @@ from pathlib import Path
 
 from beancount.core import data
 
-from importers.accounts import PENDING
+from importers.accounts import UNIDENTIFIED
 from importers.sheet import Problem, squeeze
+from projects.chart import name_path
 
 RULES_FILE = "import-rules.csv"
 MIN_SIMILARITY = 0.5
+#: The name paths of the accounts unclassified rows wait in: never learnt as a classification.
+WAITING = frozenset(path for _, path in UNIDENTIFIED.values())
 HEADER_WORDS = {"对方户名": "payee", "摘要": "summary", "方向": "direction", "科目": "account"}
 
 
@@ -118,7 +124,7 @@ class History:
                 continue
             own = [p for p in entry.postings if p.account == account]
             other = [p for p in entry.postings if p.account != account]
-            if len(own) != 1 or len(other) != 1 or other[0].account == PENDING:
+            if len(own) != 1 or len(other) != 1 or name_path(other[0].account) in WAITING:
                 continue
             direction = "收" if own[0].units.number > 0 else "支"
             grams = bigrams(f"{entry.payee or ''} {entry.narration or ''}")
@@ -143,11 +149,18 @@ class History:
 
 
 class Classifier:
-    """Rules first, then history; ``None`` when neither knows."""
+    """Rules first, then history; ``None`` when neither knows.
 
-    def __init__(self, rules: list[Rule], history: History) -> None:
+    ``waiting`` names, by direction (收/支), the account a county option sets for the rows
+    left unclassified (``None``: the standard's, :data:`importers.accounts.UNIDENTIFIED`).
+    """
+
+    def __init__(
+        self, rules: list[Rule], history: History, waiting: dict[str, str | None] | None = None
+    ) -> None:
         self.rules = rules
         self.history = history
+        self.waiting = waiting or {}
 
     def classify(self, payee: str, summary: str, direction: str) -> tuple[str, str] | None:
         """``(account text, how)`` for a row, or ``None`` to leave it pending."""

@@ -9,6 +9,9 @@ written from the bank's side (借方发生额 = out, 贷方发生额 = in), so i
 
 The own account is ``--account``, else the account whose ``open`` has the file's 账号 as
 ``account_number``, else (journals) 库存现金 for a cash journal or 银行存款-<开户行>.
+
+``cunzhang reconcile`` reads a bank statement whole, with the same columns and balance
+checks (:func:`read_statement`).
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import ClassVar
 
 from beancount.core import data
 from beancount.core.amount import Amount as BeanAmount
 
-from importers.accounts import PENDING, AccountBook
-from importers.base import Provenance, SheetImporter
+from importers.accounts import AccountBook
+from importers.base import Provenance, SheetImporter, merge_repeats
 from importers.classify import Classifier, History
 from importers.project_link import project_link
 from importers.sheet import (
@@ -30,15 +34,17 @@ from importers.sheet import (
     Date,
     Dialect,
     Header,
+    ImportRefused,
     Problem,
     Record,
     Text,
     Workbook,
     column_label,
+    open_workbook,
     records,
     squeeze,
 )
-from projects import chart
+from projects import chart, options
 
 ZERO = Decimal("0.00")
 ONE_DAY = datetime.timedelta(days=1)
@@ -115,7 +121,9 @@ class MovementsImporter(SheetImporter):
         if own is None:
             return []
         self.remember_account(workbook, own)
-        classifier = Classifier(self.options.rules, History(existing, own))
+        settings = options.read(existing)
+        waiting = {"收": settings.unidentified_receipts, "支": settings.unidentified_payments}
+        classifier = Classifier(self.options.rules, History(existing, own), waiting)
         provenance = Provenance(workbook)
         entries: list = []
         previous: Decimal | None = None
@@ -312,8 +320,13 @@ class MovementsImporter(SheetImporter):
                     problems.append(Problem(*where, f"对方科目 “{counter_text}”: {reason}"))
                     return None
         if counter is None:
-            book.open(PENDING, "待分类", movement.date)
-            counter, flag = PENDING, "!"
+            counter, reason = book.unidentified(
+                direction, movement.date, classifier.waiting.get(direction)
+            )
+            if counter is None:
+                problems.append(Problem(*where, f"待查明款项科目: {reason}"))
+                return None
+            flag = "!"
         project = project_link(values, where, problems)
         links = frozenset({project}) if project else frozenset()
         amount = movement.amount
@@ -461,6 +474,32 @@ class StatementImporter(MovementsImporter):
         "借": -1, "借方": -1, "支": -1, "支出": -1, "支取": -1, "往账": -1, "D": -1, "DR": -1,
         "-": -1,
     }  # fmt: skip
+
+
+@dataclass
+class Statement:
+    """A bank statement read whole, for ``cunzhang reconcile`` (:mod:`projects.reconcile`):
+    its movements (+ into the account) and the account number it names."""
+
+    workbook: Workbook
+    number: str
+    movements: list[Movement]
+
+
+def read_statement(path: Path) -> Statement:
+    """The statement's movements, each balance checked; :class:`ImportRefused` otherwise."""
+    workbook = open_workbook(path)
+    importer = StatementImporter()
+    problems: list[Problem] = []
+    headers = importer.headers(workbook, problems)
+    movements: list[Movement] = []
+    previous = None
+    for header in headers:
+        found, previous, _ = importer.movements(header, workbook.label, previous, problems)
+        movements += found
+    if problems:
+        raise ImportRefused(merge_repeats(problems))
+    return Statement(workbook, headers[0].note("账号", "账户", "卡号"), movements)
 
 
 def own_account(

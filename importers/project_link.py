@@ -2,13 +2,13 @@
 
 Every kind of sheet with a 项目编号 column (日记账、对账单, 凭证列表, 帮扶资金台账) reads it
 here, so a number is accepted and refused the same way, with the same message: it must
-be a project link (``projects.books.PROJECT_LINK``: P and digits, as in ``P2024-01``).
+be a project link (``projects.transaction_facts.PROJECT_LINK``: P and digits, as in ``P2024-01``).
 """
 
 from __future__ import annotations
 
 from importers.sheet import Problem
-from projects.books import PROJECT_LINK
+from projects.transaction_facts import PROJECT_LINK
 
 
 def project_link(values: dict, where: tuple[str, str, int], problems: list[Problem]) -> str | None:

@@ -3,7 +3,8 @@
 A register row is a claim, not a movement of money: the pledged (协调) and landed (实际到账)
 amounts become declarations in the named village's ``projects.beancount``, in the syntax
 of README.md's 声明语法 section, which the projects model reconciles with the receipts the
-books actually show (design.md §3) — never transactions, which would count the money twice::
+books actually show (a secretary's report often counts policy money as the unit's own) —
+never transactions, which would count the money twice::
 
     2024-01-01 custom "fund-pledge" "市金融发展局" "帮扶资金" 300000.00 CNY
       secretary: "王立新"
@@ -68,7 +69,8 @@ class RegisterImporter(SheetImporter):
     """Fund registers: declarations, dispatched to villages by the 村 column."""
 
     dialect = RegisterColumns
-    #: Funds coordinated for projects are earmarked money (241 专项应付款, design.md §3):
+    #: Funds coordinated for projects are earmarked money, a liability until the project's
+    #: asset is formed (241 专项应付款, not 503 补助收入):
     #: the register is archived there, where Fava lists it with the village's documents.
     default_account = "Liabilities:241-专项应付款"
     township = True

@@ -16,23 +16,17 @@ by display width::
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from decimal import Decimal
-from functools import lru_cache
 
 from beancount.core import data
+
+from projects.text import display_width
 
 #: Metadata keys Beancount adds itself, and the dispatch key of registers: never written.
 HIDDEN_META = {"filename", "lineno", "village", "__duplicate__"}
 #: Provenance first, then the rest in the order set.
 META_ORDER = ("document", "sheet", "row", "import_key")
 NOT_AFTER = HIDDEN_META | set(META_ORDER)  # keys not written after the provenance
-
-
-@lru_cache(maxsize=4096)
-def width(text: str) -> int:
-    """Display width: two columns for wide (W) and full-width (F) characters."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def quote(text: str) -> str:
@@ -79,13 +73,13 @@ class Layout:
                 numbers += [str(p.units.number) for p in entry.postings]
             elif isinstance(entry, data.Balance):
                 numbers.append(str(entry.amount.number))
-        self.prefix_width = max((width(p) for p in prefixes), default=0)
+        self.prefix_width = max((display_width(p) for p in prefixes), default=0)
         self.number_width = max((len(n) for n in numbers), default=0)
 
     def amount(self, prefix: str, number: Decimal, currency: str) -> str:
         """``prefix`` padded so that the number ends at the block's amount column."""
         text = str(number)
-        pad = self.prefix_width - width(prefix) + 2 + self.number_width - len(text)
+        pad = self.prefix_width - display_width(prefix) + 2 + self.number_width - len(text)
         return f"{prefix}{' ' * max(pad, 2)}{text} {currency}"
 
 

@@ -1,6 +1,7 @@
 """``cunzhang import``: spreadsheets into village ledgers, all or nothing.
 
-:func:`import_files` is the whole contract (design.md §5), for the CLI and for scripts:
+:func:`import_files` is the whole of ``cunzhang import`` (README, 导入表格), for the CLI and
+for scripts:
 
 1. every file is opened and recognised by content; any problem refuses the whole import;
 2. the villages are locked and their ledgers read inside the lock
@@ -38,7 +39,7 @@ from beancount.core import data
 from importers import KINDS, writing
 from importers.base import (
     VILLAGE_KEY,
-    Options,
+    ImportOptions,
     SheetImporter,
     archive_name,
     import_keys,
@@ -59,7 +60,7 @@ from importers.sheet import (
     open_workbook,
     squeeze,
 )
-from importers.writing import ACCOUNTS, DOCUMENTS, Village, add_entries, append, read_text
+from importers.writing import ACCOUNTS, DOCUMENTS, LockedVillage, add_entries, append, read_text
 from projects import layout
 from projects.files import Commit
 from projects.ledger import read
@@ -111,11 +112,11 @@ class ImportReport:
 
 
 @dataclass
-class VillageState(Village):
+class VillageState(LockedVillage):
     """A locked village: its ledger as loaded, and what this import adds to it."""
 
     keys: set[str]
-    options: Options
+    options: ImportOptions
     added: list[data.Directive] = field(default_factory=list)
     reports: list[FileReport] = field(default_factory=list)
 
@@ -182,7 +183,7 @@ def import_files(
 
 def check_lightly(
     states: list[VillageState],
-    copies: list[tuple[Village, Path]],
+    copies: list[tuple[LockedVillage, Path]],
     sources: dict[str, str],
     report: ImportReport,
 ) -> None:
@@ -312,7 +313,7 @@ def load_state(
     rules, problems = load_rules(folder)
     if problems:
         raise ImportRefused(problems)
-    options = Options(
+    options = ImportOptions(
         account=account,
         create_accounts=create,
         chart=chart,
@@ -358,7 +359,7 @@ def extract(
     if importer_class.township:
         options = next(iter(states.values())).options
         importer = importer_class(
-            Options(chart=options.chart, hidden=options.hidden, columns=options.columns)
+            ImportOptions(chart=options.chart, hidden=options.hidden, columns=options.columns)
         )
         entries = importer.extract(path, [])
         parts = dispatch(workbook, entries, targets, into_village, report)

@@ -18,7 +18,7 @@ Every command that changes a ledger (``cunzhang import``, ``open-books``, ``reco
 4. only then the staged files are published together, in one commit: killed at any moment,
    the villages are left as before or as after the change, never in between.
 
-:meth:`Village.append` is the whole of 2–4 for a command that appends entries to one
+:meth:`LockedVillage.append` is the whole of 2–4 for a command that appends entries to one
 village; ``cunzhang import`` (:func:`importers.run.import_files`) plans several villages'
 text itself and calls :func:`stage` and :func:`check` in its own commit.
 """
@@ -63,7 +63,7 @@ class Outcome:
 
 
 @dataclass
-class Village:
+class LockedVillage:
     """A locked village: its ledger as loaded inside the lock (``errors``: the ones it has,
     which a change is not refused for)."""
 
@@ -98,14 +98,14 @@ class Village:
 
 
 @contextlib.contextmanager
-def village(folder: Path) -> Iterator[Village]:
+def village(folder: Path) -> Iterator[LockedVillage]:
     """The village at ``folder`` locked, with its ledger as loaded inside the lock."""
     folder = Path(folder).resolve()
     if not layout.is_village(folder):
         raise ImportRefused([Problem(str(folder), "", 0, "这里没有村账套 (no village ledger)")])
     with locked([folder]):
         entries, errors, _ = read(folder / layout.MAIN)
-        yield Village(folder, entries, errors)
+        yield LockedVillage(folder, entries, errors)
 
 
 @contextlib.contextmanager
@@ -202,11 +202,11 @@ def folders_of(paths: list[Path], township: Path | None = None) -> set[Path]:
 
 
 def stage(
-    villages: list[Village],
+    villages: list[LockedVillage],
     changes: dict[Path, str],
     archives: dict[Path, bytes | Path],
     commit: Commit,
-) -> list[tuple[Village, Path]]:
+) -> list[tuple[LockedVillage, Path]]:
     """Stage every change and archive in ``commit``: for each changed village, a copy of its
     ledger with the changes, in its staging folder (to be checked, then its changed files
     published); archives outside the villages (a township's register) as they are."""
@@ -249,7 +249,9 @@ def copy(
     return staged
 
 
-def check(copies: list[tuple[Village, Path]], sources: dict[str, str]) -> list[data.Directives]:
+def check(
+    copies: list[tuple[LockedVillage, Path]], sources: dict[str, str]
+) -> list[data.Directives]:
     """Load each staged copy with its plugins: its entries; :class:`ImportRefused` on any error
     the change adds (``sources``: the archive names of the files read → their labels)."""
     problems: list[Problem] = []

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from projects import books
-from projects.books import ZERO, top_code
+from projects import transaction_facts
+from projects.transaction_facts import ZERO, top_code
 
 
 def balances(entries: Iterable[data.Directive], until: datetime.date) -> dict[str, Decimal]:
@@ -46,7 +46,7 @@ def total(sums: dict[str, Decimal], codes: Iterable[str], root: str | None = Non
         (
             v
             for a, v in sums.items()
-            if top_code(a) in wanted and (root is None or books.root(a) == root)
+            if top_code(a) in wanted and (root is None or transaction_facts.root(a) == root)
         ),
         ZERO,
     )

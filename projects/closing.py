@@ -35,7 +35,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from projects.balances import balances
-from projects.books import ZERO, root
+from projects.transaction_facts import ZERO, root
 
 #: The standard's accounts of the year end: codes and name paths (名称路径).
 YEAR_PROFIT = "Equity:321-本年收益"

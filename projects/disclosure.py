@@ -2,7 +2,7 @@
 
 One computation: the ``cunzhang disclose`` command renders it as HTML, XLSX, PDF and JSON,
 and the Fava extension previews it. ``compute(books, period)`` returns a ``Disclosure``
-holding every figure of the sheet (农村集体经济组织财务公开规定, design.md §3):
+holding every figure of the sheet (the sections 农村集体经济组织财务公开规定 (2011) asks for):
 
 - 各项收入 and 各项支出 item by item, grouped by first-level account with subtotals
   (year-end ``#closing``/``#distribution``/``#opening`` entries are not income or spending);
@@ -31,15 +31,15 @@ from beancount.core import account as bc_account
 from beancount.core import data
 from beancount.parser import printer
 
-from projects import books, model, reports
+from projects import model, reports, transaction_facts
 from projects.balances import balances, signed, total
-from projects.books import ZERO, top_code
 from projects.chart import chart, split_component
 from projects.ledger import format_error, where
 from projects.masking import mask
 from projects.numerals import capital
 from projects.periods import Period
 from projects.statements import StatementLine, balance_sheet, income_statement
+from projects.transaction_facts import ZERO, top_code
 
 
 @dataclass
@@ -185,7 +185,7 @@ def _asset_lines(sums: dict[str, Decimal]) -> list[Line]:
     """
     covered = {code for _, codes in ASSET_LINES for code in codes}
     lines = [_line(label, sums, codes) for label, codes in ASSET_LINES]
-    others = sorted({top_code(a) for a in sums if books.root(a) == "Assets"} - covered)
+    others = sorted({top_code(a) for a in sums if transaction_facts.root(a) == "Assets"} - covered)
     lines.append(_line("其他资产", sums, others))
     for line in lines:
         if line.label == RECEIVABLES:
@@ -205,7 +205,7 @@ def _groups(transactions: list[data.Transaction], root: str) -> tuple[list[Group
     grouped: dict[str, list[Item]] = defaultdict(list)
     for entry in transactions:
         for posting in entry.postings:
-            if books.root(posting.account) == root:
+            if transaction_facts.root(posting.account) == root:
                 grouped[top_code(posting.account)].append(
                     Item(
                         entry.date,
@@ -223,18 +223,18 @@ def _groups(transactions: list[data.Transaction], root: str) -> tuple[list[Group
     return groups, sum((g.subtotal for g in groups), ZERO)
 
 
-def _source_of(receipt: data.Transaction, village: reports.Books) -> str:
+def _source_of(receipt: data.Transaction, village: reports.VillageBooks) -> str:
     """Where received money comes from: the project's declared source, 派出单位帮扶 for a
     posted secretary's unit, else the name of the account credited (专项应付款, 补助收入 …)."""
     funder = receipt.meta["funder"]
-    for pid in books.project_ids(receipt):
+    for pid in transaction_facts.project_ids(receipt):
         project = village.declarations.projects.get(pid)
         for funding in project.funding if project else ():
             if funding.funder == funder:
                 return funding.source
     if funder in village.declarations.units:
         return "派出单位帮扶"
-    for pid in books.project_ids(receipt):
+    for pid in transaction_facts.project_ids(receipt):
         project = village.declarations.projects.get(pid)
         unnamed = [f.source for f in project.funding if not f.funder] if project else []
         if len(unnamed) == 1:  # the project's one source without a declared payer
@@ -244,7 +244,7 @@ def _source_of(receipt: data.Transaction, village: reports.Books) -> str:
     return standard.name if standard else "其他"
 
 
-def _fund_rows(at_end: reports.Books, period: Period) -> list[dict]:
+def _fund_rows(at_end: reports.VillageBooks, period: Period) -> list[dict]:
     """Per payer: source, received in the period and to date, used on projects, for what."""
     used = reports.unit_spending(at_end, None)
     projects = at_end.declarations.projects
@@ -262,7 +262,7 @@ def _fund_rows(at_end: reports.Books, period: Period) -> list[dict]:
                 "for": [],
             },
         )
-        amount = books.money_in(receipt)
+        amount = transaction_facts.money_in(receipt)
         row["received_to_date"] += amount
         if receipt.date >= period.start:
             row["received"] += amount
@@ -270,7 +270,9 @@ def _fund_rows(at_end: reports.Books, period: Period) -> list[dict]:
         if source not in row["sources"]:
             row["sources"].append(source)
         linked = [
-            f"{p} {projects[p].name}" for p in sorted(books.project_ids(receipt)) if p in projects
+            f"{p} {projects[p].name}"
+            for p in sorted(transaction_facts.project_ids(receipt))
+            if p in projects
         ]
         purposes = linked or [
             mask(_below_top(p.account) or chart()[top_code(p.account)].name)
@@ -283,7 +285,7 @@ def _fund_rows(at_end: reports.Books, period: Period) -> list[dict]:
     ]
 
 
-def _project_rows(at_end: reports.Books) -> list[dict]:
+def _project_rows(at_end: reports.VillageBooks) -> list[dict]:
     """The projects report to period end, with progress and dated decision steps."""
     rows = []
     for row in reports.project_rows(at_end):
@@ -310,7 +312,7 @@ def _project_rows(at_end: reports.Books) -> list[dict]:
 # --- blockers and the verification code -----------------------------------------------
 
 
-def blockers(village: reports.Books, period: Period, errors: Iterable = ()) -> list[str]:
+def blockers(village: reports.VillageBooks, period: Period, errors: Iterable = ()) -> list[str]:
     """What stops publishing: ledger errors and ``!`` entries dated up to the period's end.
 
     ``errors`` are the loader's errors (Beancount's and the ``projects.checks`` plugin's);
@@ -330,7 +332,7 @@ def blockers(village: reports.Books, period: Period, errors: Iterable = ()) -> l
     return found
 
 
-def verification_code(village: reports.Books, period: Period, figures: dict) -> str:
+def verification_code(village: reports.VillageBooks, period: Period, figures: dict) -> str:
     """The first 12 hex digits of SHA-256 over the period's entries and carried figures.
 
     The digest covers (1) every transaction and declaration dated in the period, printed
@@ -353,7 +355,7 @@ def verification_code(village: reports.Books, period: Period, figures: dict) -> 
 
 
 def compute(
-    village: reports.Books,
+    village: reports.VillageBooks,
     period: Period,
     *,
     township: str = "",
@@ -361,7 +363,9 @@ def compute(
     errors: Iterable = (),
 ) -> Disclosure:
     """The disclosure of one village for one period, from its books (a pure function)."""
-    at_end = reports.Books.of(village.village, [e for e in village.entries if e.date <= period.end])
+    at_end = reports.VillageBooks.of(
+        village.village, [e for e in village.entries if e.date <= period.end]
+    )
     inside = [t for t in at_end.transactions() if t.date >= period.start]
     income, income_total = _groups(inside, "Income")
     expenses, expense_total = _groups(inside, "Expenses")

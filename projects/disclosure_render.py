@@ -20,15 +20,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from projects import disclosure
 from projects.numerals import capital
-from projects.text import formula_like
+from projects.text import amount_text, formula_like
 
 #: The watermark of a sheet published with unresolved problems (``--force``).
 WATERMARK = "未审核"
-
-
-def money(value: Decimal | None) -> str:
-    """``1234.5`` → ``1,234.50``; ``—`` for no value."""
-    return "—" if value is None else f"{value:,.2f}"
 
 
 @cache
@@ -40,7 +35,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["money"] = money
+    env.filters["money"] = amount_text
     env.filters["capital"] = capital
     return env
 

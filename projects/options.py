@@ -6,11 +6,16 @@
     2024-01-01 custom "cunzhang-option" "income_bands" "50000 100000"
     2024-01-01 custom "cunzhang-option" "organisation" "东山村股份经济合作社"
     2024-01-01 custom "cunzhang-option" "agency" "青石镇农经站"
+    2024-01-01 custom "cunzhang-option" "unidentified_receipts" "应付款-暂收款"
+    2024-01-01 custom "cunzhang-option" "unidentified_payments" "应收款-暂付款"
 
 A county that requires the township review (一审) before execution says so with
 ``township_review``; the others have defaults below. ``organisation`` and ``agency`` name
 the 公开单位 and 编制单位 of the disclosures (unset: the village's 集体经济组织 and the
-township's 农村经营管理站). When an option is set twice, the later setting counts.
+township's 农村经营管理站). ``unidentified_receipts`` and ``unidentified_payments`` name
+the accounts where a bank statement's unclassified receipts and payments wait (unset:
+应付款-待查明款项 and 应收款-待查明款项, :data:`importers.accounts.UNIDENTIFIED`).
+When an option is set twice, the later setting counts.
 """
 
 from __future__ import annotations
@@ -22,16 +27,18 @@ from beancount.core import data
 
 
 @dataclass(frozen=True)
-class Options:
+class LedgerOptions:
     township_review: bool = False
     budget_tolerance: Decimal = Decimal("0")
     claim_window_days: int = 30
     income_bands: tuple[Decimal, Decimal] = (Decimal("50000"), Decimal("100000"))
     organisation: str | None = None
     agency: str | None = None
+    unidentified_receipts: str | None = None
+    unidentified_payments: str | None = None
 
 
-def read(entries: data.Directives) -> Options:
+def read(entries: data.Directives) -> LedgerOptions:
     """The options a ledger sets, the defaults for the others."""
     values: dict[str, object] = {}
     for entry in entries:
@@ -39,14 +46,16 @@ def read(entries: data.Directives) -> Options:
             name = entry.values[0].value
             value = entry.values[1].value if len(entry.values) > 1 else True
             values[name] = value
-    options = Options()
-    return Options(
+    options = LedgerOptions()
+    return LedgerOptions(
         township_review=bool(values.get("township_review", options.township_review)),
         budget_tolerance=Decimal(str(values.get("budget_tolerance", options.budget_tolerance))),
         claim_window_days=int(values.get("claim_window_days", options.claim_window_days)),
         income_bands=parse_bands(values.get("income_bands")) or options.income_bands,
         organisation=as_text(values.get("organisation")),
         agency=as_text(values.get("agency")),
+        unidentified_receipts=as_text(values.get("unidentified_receipts")),
+        unidentified_payments=as_text(values.get("unidentified_payments")),
     )
 
 

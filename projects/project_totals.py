@@ -21,8 +21,8 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from projects import books
-from projects.books import ZERO
+from projects import transaction_facts
+from projects.transaction_facts import ZERO
 
 #: The payer of money brought in that names neither a ``funder`` nor a payee.
 UNNAMED = "未注明"
@@ -64,11 +64,11 @@ def project_totals(transactions: Iterable[data.Transaction]) -> dict[str, Projec
     order the projects first appear."""
     found: dict[str, ProjectTotals] = {}
     for entry in transactions:
-        linked = books.project_ids(entry)
+        linked = transaction_facts.project_ids(entry)
         if not linked:
             continue
-        received, earned = books.money_in(entry), books.income(entry)
-        spent, capitalised = books.spending(entry), books.capitalised(entry)
+        received, earned = transaction_facts.money_in(entry), transaction_facts.income(entry)
+        spent, capitalised = transaction_facts.spending(entry), transaction_facts.capitalised(entry)
         funder = entry.meta.get("funder")
         for pid in sorted(linked):
             totals = found.setdefault(pid, ProjectTotals())

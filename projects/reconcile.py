@@ -20,8 +20,8 @@ month can go unnoticed::
       reconciled: "2024-03"
 
 :func:`reconcile_month` is ``cunzhang reconcile``: the statement read
-(:mod:`importers.books`), the month compared, and the assertion written as every ledger
-write is (:mod:`importers.writing`).
+(:func:`importers.movements.read_statement`), the month compared, and the assertion written
+as every ledger write is (:mod:`importers.writing`).
 """
 
 from __future__ import annotations
@@ -36,13 +36,12 @@ from beancount.core.amount import Amount
 
 from importers import writing
 from importers.accounts import AccountBook
-from importers.books import Statement, read_statement
-from importers.movements import own_account
+from importers.movements import Statement, own_account, read_statement
 from importers.sheet import ImportRefused, Problem
 from importers.writing import Outcome
-from projects.books import ZERO
 from projects.ledger import where as location
 from projects.periods import Period, parse_period
+from projects.transaction_facts import ZERO
 
 ONE_DAY = datetime.timedelta(days=1)
 

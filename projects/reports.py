@@ -17,9 +17,9 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from projects import books, model, options
-from projects.books import ZERO
+from projects import model, options, transaction_facts
 from projects.project_totals import ProjectTotals, project_totals
+from projects.transaction_facts import ZERO
 
 WAN = Decimal("10000")
 
@@ -87,21 +87,26 @@ BAND_NAMES = ("无收益", "5万元以下", "5万至10万元", "10万元以上")
 
 
 @dataclass
-class Books:
-    """One village's entries with its declarations and options read once."""
+class VillageBooks:
+    """A village's books as every report reads them: its entries, with its declarations
+    (:mod:`projects.model`) and options (:mod:`projects.options`) read once."""
 
     village: str
     entries: data.Directives
     declarations: model.Declarations
-    options: options.Options
+    options: options.LedgerOptions
 
     @classmethod
-    def of(cls, village: str, entries: data.Directives) -> Books:
+    def of(cls, village: str, entries: data.Directives) -> VillageBooks:
         return cls(village, entries, model.read(entries), options.read(entries))
 
     def transactions(self, until: datetime.date | None = None) -> list[data.Transaction]:
         """Real transactions (no closing entries), up to ``until`` inclusive."""
-        return [t for t in books.transactions(self.entries) if until is None or t.date <= until]
+        return [
+            t
+            for t in transaction_facts.transactions(self.entries)
+            if until is None or t.date <= until
+        ]
 
 
 def year_end(year: int | None) -> datetime.date | None:
@@ -153,7 +158,7 @@ class ProjectRow:
         ]
 
 
-def project_rows(village: Books, year: int | None = None) -> list[ProjectRow]:
+def project_rows(village: VillageBooks, year: int | None = None) -> list[ProjectRow]:
     """Per project: budget, money received by source, spent, capitalised, income, steps."""
     totals = project_totals(village.transactions(year_end(year)))
     required = model.required_steps(village.options.township_review)
@@ -199,21 +204,23 @@ class Finding:
     meta: dict
 
 
-def receipts(village: Books, until: datetime.date | None = None) -> list[data.Transaction]:
+def receipts(village: VillageBooks, until: datetime.date | None = None) -> list[data.Transaction]:
     """Money received from a named payer (``funder`` metadata)."""
     return [
-        t for t in village.transactions(until) if t.meta.get("funder") and books.money_in(t) > 0
+        t
+        for t in village.transactions(until)
+        if t.meta.get("funder") and transaction_facts.money_in(t) > 0
     ]
 
 
-def match_claims(village: Books, until: datetime.date | None = None) -> list[Finding]:
+def match_claims(village: VillageBooks, until: datetime.date | None = None) -> list[Finding]:
     """Landing claims without a receipt from that payer, and unit receipts never claimed.
 
     A claim is matched by a receipt from the same unit of the same amount within the
     ledger's ``claim_window_days`` of the claimed date; each receipt matches one claim.
     """
     window = datetime.timedelta(days=village.options.claim_window_days)
-    found = [(r, books.money_in(r)) for r in receipts(village, until)]
+    found = [(r, transaction_facts.money_in(r)) for r in receipts(village, until)]
     unmatched: dict[tuple[str, Decimal], list[int]] = defaultdict(list)  # by payer and amount
     for index, (receipt, amount) in enumerate(found):
         unmatched[(receipt.meta["funder"], amount)].append(index)
@@ -272,7 +279,7 @@ class FundRow:
     findings: list[str] = field(default_factory=list)
 
 
-def fund_rows(village: Books, year: int | None = None) -> list[FundRow]:
+def fund_rows(village: VillageBooks, year: int | None = None) -> list[FundRow]:
     """Per dispatching unit and secretary: pledged, claimed, found in the books, spent."""
     until = year_end(year)
     declared = village.declarations
@@ -293,7 +300,7 @@ def fund_rows(village: Books, year: int | None = None) -> list[FundRow]:
     for receipt in receipts(village, until):
         unit = receipt.meta["funder"]
         if unit in units:
-            row(unit).found += books.money_in(receipt)
+            row(unit).found += transaction_facts.money_in(receipt)
     for unit, amount in spent_share.items():
         if unit in units:
             row(unit).spent += amount
@@ -307,7 +314,7 @@ def fund_rows(village: Books, year: int | None = None) -> list[FundRow]:
     return list(keys.values())
 
 
-def unit_spending(village: Books, until: datetime.date | None) -> dict[str, Decimal]:
+def unit_spending(village: VillageBooks, until: datetime.date | None) -> dict[str, Decimal]:
     """Project spending shared among payers in proportion to what each paid in."""
     share: dict[str, Decimal] = defaultdict(Decimal)
     for totals in project_totals(village.transactions(until)).values():
@@ -330,14 +337,16 @@ class Income:
     total: Decimal = ZERO
 
 
-def income_by_year(village: Books) -> dict[int, Income]:
+def income_by_year(village: VillageBooks) -> dict[int, Income]:
     """Operating, subsidy and total income per year, without closing entries."""
     years: dict[int, Income] = defaultdict(Income)
     for entry in village.transactions():
         sums = years[entry.date.year]
-        sums.operating += books.income(entry, books.OPERATING_INCOME)
-        sums.subsidy += books.income(entry, frozenset({books.SUBSIDY_INCOME}))
-        sums.total += books.income(entry)
+        sums.operating += transaction_facts.income(entry, transaction_facts.OPERATING_INCOME)
+        sums.subsidy += transaction_facts.income(
+            entry, frozenset({transaction_facts.SUBSIDY_INCOME})
+        )
+        sums.total += transaction_facts.income(entry)
     return dict(years)
 
 
@@ -355,7 +364,7 @@ class IncomeRow:
 
 
 def income_rows(
-    village: Books, year: int | None = None, bands: tuple[Decimal, Decimal] | None = None
+    village: VillageBooks, year: int | None = None, bands: tuple[Decimal, Decimal] | None = None
 ) -> list[IncomeRow]:
     """Per year: 集体经营性收入 (501 + 502), 补助收入, total, band, change."""
     bands = bands or village.options.income_bands
@@ -401,7 +410,7 @@ class SecretaryRow:
     income_latest: Decimal | None
 
 
-def secretary_rows(village: Books, year: int | None = None) -> list[SecretaryRow]:
+def secretary_rows(village: VillageBooks, year: int | None = None) -> list[SecretaryRow]:
     """Per secretary and term: funds landed and spent, projects, income before and after."""
     years = income_by_year(village)
     funds = {row.unit: row for row in fund_rows(village, year)}
@@ -434,7 +443,7 @@ def secretary_rows(village: Books, year: int | None = None) -> list[SecretaryRow
 
 
 #: The report tables by name; each returns its rows (``COLUMNS[name]`` for display).
-REPORTS: dict[str, Callable[[Books, int | None], list]] = {
+REPORTS: dict[str, Callable[[VillageBooks, int | None], list]] = {
     "projects": project_rows,
     "funds": fund_rows,
     "income": income_rows,

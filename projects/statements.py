@@ -15,11 +15,11 @@ from decimal import Decimal
 from beancount.core import account as bc_account
 from beancount.core import data
 
-from projects import books, closing, reports
+from projects import closing, reports, transaction_facts
 from projects.balances import balances, opening_balances, signed, total
-from projects.books import ZERO, top_code
 from projects.chart import chart, split_component
 from projects.periods import Period, parse_period
+from projects.transaction_facts import ZERO, top_code
 
 
 @dataclass
@@ -66,7 +66,7 @@ def undistributed(sums: dict[str, Decimal]) -> Decimal:
     retained = (
         v
         for a, v in sums.items()
-        if top_code(a) in closing.EARNINGS or books.root(a) in closing.RESULT_ROOTS
+        if top_code(a) in closing.EARNINGS or transaction_facts.root(a) in closing.RESULT_ROOTS
     )
     return signed(-1, sum(retained, ZERO))
 
@@ -101,7 +101,7 @@ def distributable(entries: data.Directives, year: int) -> Decimal:
     return _available(undistributed(balances(entries, period.end)), shares(entries, period))
 
 
-def income_statement(village: reports.Books, period: Period) -> list[StatementLine]:
+def income_statement(village: reports.VillageBooks, period: Period) -> list[StatementLine]:
     """收益及收益分配表 for a year: earnings without closing entries, then the distribution.
 
     年末未分配收益 is the books' balance at year end; 其他转入 is whatever else moved
@@ -212,7 +212,7 @@ def _sheet_totals(sums: dict[str, Decimal]) -> dict[str, Decimal]:
     }
 
 
-def balance_sheet(village: reports.Books, period: Period) -> list[StatementLine]:
+def balance_sheet(village: reports.VillageBooks, period: Period) -> list[StatementLine]:
     """资产负债表: 年初数 and 年末数 of each line of the standard's layout.
 
     未分配收益 includes the income and expense of a year not yet closed, so the sheet

@@ -1,11 +1,20 @@
-"""Text for people: lined up in a terminal (a Chinese character takes two columns), and
-safe in a spreadsheet (text that would run as a formula is recognised)."""
+"""Text for people: amounts as a village's papers write them, lined up in a terminal or a
+Beancount file (a Chinese character takes two columns), and safe in a spreadsheet (text
+that would run as a formula is recognised)."""
 
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
+from functools import lru_cache
 
 
+def amount_text(value: Decimal | None) -> str:
+    """``1234.5`` → ``1,234.50``; ``—`` for no value."""
+    return "—" if value is None else f"{value:,.2f}"
+
+
+@lru_cache(maxsize=4096)  # an import aligns every posting: account names repeat
 def display_width(text: str) -> int:
     """Columns the text takes in a terminal (East Asian wide and full-width count two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -18,7 +18,7 @@ from projects import layout
 from projects.engine import map_villages
 from projects.files import replace
 from projects.ledger import load
-from projects.reports import REPORTS, Books
+from projects.reports import REPORTS, VillageBooks
 
 CODE = Path(__file__).resolve().parent
 
@@ -56,7 +56,7 @@ def village_report(folder: Path, report: str, year: int | None, code: str) -> li
     loaded = load(folder)
     if loaded.errors:
         raise LedgerErrors(folder, len(loaded.errors))
-    rows = REPORTS[report](Books.of(folder.name, loaded.entries), year)
+    rows = REPORTS[report](VillageBooks.of(folder.name, loaded.entries), year)
     cached.parent.mkdir(parents=True, exist_ok=True)
     replace(cached, pickle.dumps(rows))
     return rows

@@ -17,13 +17,13 @@ from beancount.core import data
 
 from importers import writing
 from importers.accounts import AccountBook
-from importers.books import Plan, read_plan
+from importers.distribution_plan import Plan, read_plan
 from importers.sheet import ImportRefused, Problem
 from importers.writing import Outcome, archive_path
 from projects import closing, layout, statements
 from projects.ledger import where
 from projects.periods import parse_period
-from projects.reports import Books
+from projects.reports import VillageBooks
 
 
 def close_books(folder: Path, year: int) -> Outcome:
@@ -166,5 +166,5 @@ def income_statement(
     folder: Path, entries: data.Directives, year: int
 ) -> list[statements.StatementLine]:
     """The 收益及收益分配表 of the year, as the disclosure shows it."""
-    books = Books.of(folder.name, entries)
-    return statements.income_statement(books, parse_period(str(year)))
+    village = VillageBooks.of(folder.name, entries)
+    return statements.income_statement(village, parse_period(str(year)))

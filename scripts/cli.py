@@ -1,4 +1,4 @@
-"""The ``cunzhang`` command line (contract: design.md §5)."""
+"""The ``cunzhang`` command line: exit status 0 done, 1 refused input or errors found, 2 usage."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from projects import layout
 from projects.engine import map_villages
 from projects.files import unfinished
 from projects.ledger import Refused, confine_fava, format_error, load
-from scripts import books
+from scripts import bookkeeping
 from scripts import village as village_mod
 from scripts.context import Context
 from scripts.county import county
@@ -156,8 +156,8 @@ main.add_command(disclose)
 main.add_command(user)
 main.add_command(import_command)
 main.add_command(export)
-main.add_command(books.open_books_command)
-main.add_command(books.reconcile_command)
-main.add_command(books.close_year_command)
-main.add_command(books.distribute_command)
+main.add_command(bookkeeping.open_books_command)
+main.add_command(bookkeeping.reconcile_command)
+main.add_command(bookkeeping.close_year_command)
+main.add_command(bookkeeping.distribute_command)
 main.add_command(county)

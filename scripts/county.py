@@ -47,8 +47,8 @@ from beancount.parser.grammar import ValueType
 
 from importers.render import block
 from projects import chart, closing
-from projects.books import root
 from projects.model import DECISION_STEPS, RESULT_STEP
+from projects.transaction_facts import root
 from scripts.village import JOURNAL_TEMPLATE, VillageError, new_village
 
 Date = datetime.date
@@ -94,12 +94,12 @@ PROJECT_KINDS = ("产业项目", "基础设施", "公益事业")
 SCALES = (40, 55, 75, 95, 120, 160, 220, 300)
 
 
-def money(value: Decimal | float | int) -> Decimal:
+def to_cents(value: Decimal | float | int) -> Decimal:
     """An amount in 元 to the cent (``value`` is a Decimal or a whole number)."""
     return Decimal(value).quantize(Decimal("0.01"))
 
 
-def cents(rng: random.Random, low: Decimal, high: Decimal) -> Decimal:
+def random_cents(rng: random.Random, low: Decimal, high: Decimal) -> Decimal:
     """A random amount between ``low`` and ``high`` 元, to the cent."""
     return Decimal(rng.randrange(int(low * 100), int(high * 100) + 1)).scaleb(-2)
 
@@ -303,7 +303,7 @@ class Writer:
         self, date: Date, account: str, payee: str | None, narration: str, amount: Decimal
     ) -> None:
         if self.totals[self.CASH] < amount + 500:
-            top_up = money(max(amount * 2, 3000))
+            top_up = to_cents(max(amount * 2, 3000))
             if not self.can_pay(top_up):
                 return
             self.txn(date, "提取备用金", [(self.CASH, top_up), (self.main_bank, -top_up)])
@@ -338,10 +338,10 @@ class Writer:
             self.RETAINED,
         ):
             self.open(date, account)
-        bank = money(self.scale * 400 + 50000)
-        cash = money(2000)
-        office, facility = money(self.scale * 2000), money(self.scale * 600)
-        used = money((office + facility) * Decimal("0.2"))
+        bank = to_cents(self.scale * 400 + 50000)
+        cash = to_cents(2000)
+        office, facility = to_cents(self.scale * 2000), to_cents(self.scale * 600)
+        used = to_cents((office + facility) * Decimal("0.2"))
         self.txn(
             date,
             "期初余额",
@@ -382,9 +382,9 @@ class Writer:
             phase += 1
             name = f"{base}{phase}期"
         self.used_names.add(name)
-        budget = money(round(self.scale * rng.randint(800, 3000), -3))
-        from_unit = money(round(budget * Decimal(rng.randint(30, 60)) / 100, -3))
-        own = money(round(budget / 10, -3))
+        budget = to_cents(round(self.scale * rng.randint(800, 3000), -3))
+        from_unit = to_cents(round(budget * Decimal(rng.randint(30, 60)) / 100, -3))
+        own = to_cents(round(budget / 10, -3))
         declared = Date(year, 1, 1) + datetime.timedelta(days=rng.randint(35, 200))
         project = Project(
             f"P{year}-{number:02d}",
@@ -443,7 +443,7 @@ class Writer:
         ]
         left = project.received
         for i, share in enumerate((Decimal("0.4"), Decimal("0.35"), None)):
-            amount = left if share is None else money(project.received * share)
+            amount = left if share is None else to_cents(project.received * share)
             left -= amount
             events.append((project.day(40 + 35 * i), 0, ("pay", project, amount)))
         events.append((project.day(140), 0, ("done", project, None)))
@@ -504,18 +504,18 @@ class Writer:
         if kind == "sale":
             product = rng.choice(self.products)
             buyer = rng.choice(("县农贸批发市场", f"{self.township}商贸公司", "县电商服务中心"))
-            amount = cents(rng, s * Decimal("0.4"), s * Decimal("1.6"))
+            amount = random_cents(rng, s * Decimal("0.4"), s * Decimal("1.6"))
             self.receive(date, self.sales(product), buyer, f"收到{product}销售款", amount)
         elif kind == "cash sale":
             product = rng.choice(self.products)
-            amount = cents(rng, s * Decimal("0.1"), s * Decimal("0.5"))
+            amount = random_cents(rng, s * Decimal("0.1"), s * Decimal("0.5"))
             self.txn(
                 date,
                 f"零售{product}收现",
                 [(self.CASH, amount), (self.sales(product), -amount)],
             )
         elif kind == "materials":
-            amount = cents(rng, c * Decimal("0.5"), c * Decimal("1.5"))
+            amount = random_cents(rng, c * Decimal("0.5"), c * Decimal("1.5"))
             self.pay(date, self.production, "县农资公司", "购生产材料", amount)
         elif kind == "operations":
             account, payee, what = rng.choice(
@@ -524,7 +524,13 @@ class Writer:
                     (self.TRANSPORT, "县物流公司", "支付运输费"),
                 )
             )
-            self.pay(date, account, payee, what, cents(rng, c * Decimal("0.3"), c * Decimal("1.3")))
+            self.pay(
+                date,
+                account,
+                payee,
+                what,
+                random_cents(rng, c * Decimal("0.3"), c * Decimal("1.3")),
+            )
         elif kind == "office":
             account, payee, what = rng.choice(
                 (
@@ -533,11 +539,11 @@ class Writer:
                     (self.MEETINGS, f"{self.township}农家饭店", "村民代表会议误餐费"),
                 )
             )
-            amount = cents(rng, s * Decimal("0.1"), s * Decimal("0.5"))
+            amount = random_cents(rng, s * Decimal("0.1"), s * Decimal("0.5"))
             self.pay_cash(date, account, payee, what, amount)
         elif kind == "public":
             account = rng.choice(self.PUBLIC_WORKS)
-            amount = cents(rng, c * Decimal("0.3"), c * Decimal("1.5"))
+            amount = random_cents(rng, c * Decimal("0.3"), c * Decimal("1.5"))
             self.pay(date, account, f"{self.township}保洁队", "村内公益支出", amount)
         elif kind == "wages":
             owed = -self.totals[self.WAGES]
@@ -554,7 +560,7 @@ class Writer:
     def month_end(self, date: Date) -> None:
         """Wages accrued, bank fees; each quarter interest, subsidy, depreciation, cost of sales."""
         s, bank = self.scale, self.main_bank
-        production, admin = money(s * 8), money(s * 2)
+        production, admin = to_cents(s * 8), to_cents(s * 2)
         self.txn(
             date,
             f"计提{date.month}月工资",
@@ -564,23 +570,23 @@ class Writer:
                 (self.WAGES, -production - admin),
             ],
         )
-        fee = money(self.rng.randint(5, 30))
+        fee = to_cents(self.rng.randint(5, 30))
         self.txn(date, "银行手续费", [(self.BANK_FEES, fee), (bank, -fee)], self.bank)
         if self.totals[self.CASH] > 6000:
-            deposit = money(self.totals[self.CASH] - 2000)
+            deposit = to_cents(self.totals[self.CASH] - 2000)
             self.txn(date, "现金存入银行", [(bank, deposit), (self.CASH, -deposit)])
         if date.month % 3:
             return
         quarter = date.month // 3
-        interest = money(self.totals[bank] * Decimal("0.0005"))
+        interest = to_cents(self.totals[bank] * Decimal("0.0005"))
         if interest > 0:
             self.receive(date, self.INTEREST, self.bank, "银行结息", interest)
-        subsidy = money(round(s * 30, -2) + 3000)
+        subsidy = to_cents(round(s * 30, -2) + 3000)
         self.receive(
             date, self.SUBSIDY, f"{self.township}人民政府", "村级组织运转经费补助", subsidy
         )
-        office = money(self.totals[self.OFFICE] / 200)
-        facility = money(self.totals[self.facility] / 40)
+        office = to_cents(self.totals[self.OFFICE] / 200)
+        facility = to_cents(self.totals[self.facility] / 40)
         self.txn(
             date,
             f"计提{date.year}年第{quarter}季度固定资产折旧",
@@ -590,14 +596,14 @@ class Writer:
                 (self.DEPRECIATION, -office - facility),
             ],
         )
-        cost = money(self.totals[self.production] * Decimal("0.9"))
+        cost = to_cents(self.totals[self.production] * Decimal("0.9"))
         self.txn(
             date,
             f"结转{date.year}年第{quarter}季度产品销售成本",
             [(self.COST_OF_SALES, cost), (self.production, -cost)],
         )
         if quarter == 4:
-            dividend = money(round(s * 20, -2))
+            dividend = to_cents(round(s * 20, -2))
             self.receive(date, self.DIVIDEND, "县农业发展公司", "收到入股分红", dividend)
 
     def year_end(self, year: int) -> None:
@@ -613,7 +619,7 @@ class Writer:
         profit = -sum(results.values(), ZERO)
         if profit > 0:
             reserve = closing.Share(
-                self.TO_RESERVE, self.PUBLIC_FUND, money(profit * Decimal("0.15"))
+                self.TO_RESERVE, self.PUBLIC_FUND, to_cents(profit * Decimal("0.15"))
             )
             approved = {"approved": f"{year}年12月成员代表大会决议"}
             entries += closing.distribute([reserve], year, self.RETAINED, approved)
@@ -630,7 +636,7 @@ class Writer:
         for month in range(1, 13):
             events += self.month(year, month)
         if rng.random() < 0.1:  # a landing claim the books never bear out (未核实)
-            unit, amount = secretary[1], money(round(self.scale * 100, -3))
+            unit, amount = secretary[1], to_cents(round(self.scale * 100, -3))
             landed = custom(
                 Date(year, 11, 20),
                 "fund-landed",

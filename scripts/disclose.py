@@ -31,12 +31,12 @@ from pathlib import Path
 import click
 
 from projects import disclosure, layout
-from projects.books import ZERO
 from projects.disclosure_render import WATERMARK, environment, render_html, render_json, write_xlsx
 from projects.engine import map_villages
 from projects.ledger import load
 from projects.periods import Period, parse_period
-from projects.reports import Books
+from projects.reports import VillageBooks
+from projects.transaction_facts import ZERO
 from scripts.context import Context
 from scripts.engines import engine_options
 from scripts.village import VillageError, check_name
@@ -131,7 +131,7 @@ def publish(folder: Path, job: Job) -> Published:
     """Compute one village's disclosure and write its files, unless refused."""
     loaded = load(folder)
     d = disclosure.compute(
-        Books.of(folder.name, loaded.entries),
+        VillageBooks.of(folder.name, loaded.entries),
         job.period,
         township=folder.parent.name,
         posted=job.posted,
@@ -231,7 +231,7 @@ def verify(obj: Context, file: Path, path: str | None) -> bool:
         raise click.ClickException(f"{path or label} 下没有 {posted['village']} 的账套")
     loaded = load(folder)
     d = disclosure.compute(
-        Books.of(folder.name, loaded.entries),
+        VillageBooks.of(folder.name, loaded.entries),
         parse_period(posted["period"]),
         township=folder.parent.name,
     )

@@ -1,6 +1,6 @@
 """``cunzhang export --parquet DIR [PATH]``: every village's postings as one Parquet dataset.
 
-The table and its columns are ``projects.postings``; each village is written by the
+The table and its columns are ``projects.parquet``; each village is written by the
 engine's worker (``--engine dask`` on a cluster writes from the workers, so DIR must be a
 folder they share). A village with ledger errors is not written; the command lists it and
 exits 1.
@@ -37,7 +37,7 @@ def export(
     jobs: int | None,
 ) -> None:
     """导出分录 export every village's postings as Parquet, partitioned by township and village."""
-    from projects.postings import export_village  # pyarrow: imported only when exporting
+    from projects.parquet import export_village  # pyarrow: imported only when exporting
 
     villages = obj.villages(path)
     out = out.absolute()

@@ -1,4 +1,4 @@
-"""``cunzhang import VILLAGE FILE...``: spreadsheets into a village's ledger (design.md §5).
+"""``cunzhang import VILLAGE FILE...``: spreadsheets into a village's ledger (README, 导入表格).
 
 The work is :func:`importers.run.import_files`; this module parses the options and prints
 what was added, skipped and flagged, or the problems, one ``FILE:SHEET:ROW: message`` a
@@ -13,7 +13,6 @@ from pathlib import Path
 import click
 
 from importers import KINDS
-from importers.accounts import PENDING
 from importers.base import HIDDEN_CHOICES, SheetImporter, kind_names
 from importers.run import ImportReport, import_files
 from importers.sheet import ImportRefused
@@ -104,14 +103,15 @@ def print_report(report: ImportReport, dry_run: bool) -> None:
     for account in report.opened:
         click.echo(f"新开科目 (opened): {account}")
     if report.flagged:
-        click.echo(f"待分类, 记入 {PENDING} 并标记 ! (classify these):")
+        click.echo("待分类, 记入待查明款项并标记 ! (unidentified: classify these):")
         for file, entry in report.flagged:
             amount = entry.postings[0].units.number
             direction = "收" if amount > 0 else "支"
             who = f" {entry.payee}" if entry.payee else ""
+            waiting = entry.postings[1].account
             click.echo(
                 f"  {file.file.name}:{entry.meta['sheet']}:{entry.meta['row']}: {entry.date} "
-                f"{direction} {abs(amount):,.2f}{who} {entry.narration}"
+                f"{direction} {abs(amount):,.2f}{who} {entry.narration} → {waiting}"
             )
     if dry_run:
         click.echo("(--dry-run: 未写入任何文件 nothing written)")

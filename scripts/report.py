@@ -12,7 +12,7 @@ import click
 
 from projects import township
 from projects.reports import BAND_NAMES, COLUMNS, Column
-from projects.text import display_width, formula_like, pad
+from projects.text import amount_text, display_width, formula_like, pad
 from scripts.context import Context
 from scripts.engines import engine_options
 
@@ -22,7 +22,7 @@ def cell(value: object, column: Column) -> str:
     if value is None or value == "":
         return "—"
     if column.kind == "money":
-        return f"{value:,.2f}"
+        return amount_text(value)
     if column.kind == "pct":
         return f"{value * 100:.1f}%"
     if isinstance(value, dict):
@@ -30,7 +30,7 @@ def cell(value: object, column: Column) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return amount_text(value)
     return str(value)
 
 

@@ -8,7 +8,7 @@ import textwrap
 from beancount import loader
 
 from projects import chart
-from projects.reports import Books
+from projects.reports import VillageBooks
 
 ACCOUNT = re.compile(r"\b(?:Assets|Liabilities|Equity|Income|Expenses)(?::[\w-]+)+")
 
@@ -33,7 +33,7 @@ def load(text: str, plugin: bool = True):
     return loader.load_string(header + opens(body) + "\n" + body)
 
 
-def books(text: str, village: str = "测试村") -> Books:
+def village_books(text: str, village: str = "测试村") -> VillageBooks:
     entries, errors, _ = load(text)
     assert errors == [], [e.message for e in errors]
-    return Books.of(village, entries)
+    return VillageBooks.of(village, entries)

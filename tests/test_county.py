@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from beancount.core import data
 
-from projects import books, model
+from projects import model, transaction_facts
 from projects.layout import MAIN, villages_under
 from projects.ledger import load
 from tests.conftest import run_cli
@@ -81,17 +81,17 @@ def test_each_village_year_has_the_demo_mixture_at_realistic_volume(county: Path
     tags: set[str] = set()
     for village in villages_under(county):
         entries = load(village).entries
-        real = books.transactions(entries)
+        real = transaction_facts.transactions(entries)
         per_year = Counter(t.date.year for t in real)
         assert set(per_year) == {2024, 2025}
         assert all(1300 <= n <= 1700 for n in per_year.values()), per_year
-        codes = Counter(books.top_code(p.account) for t in real for p in t.postings)
+        codes = Counter(transaction_facts.top_code(p.account) for t in real for p in t.postings)
         for code in ("101", "102", "153", "212", "241", "401", "501", "503", "511", "513"):
             assert codes[code] > 0, (village.name, code)
         declared = model.read(entries)
         assert declared.secretaries and declared.claims
         assert len(declared.projects) >= 2
-        linked = {pid for t in real for pid in books.project_ids(t)}
+        linked = {pid for t in real for pid in transaction_facts.project_ids(t)}
         assert linked == set(declared.projects)
         assert any(isinstance(e, data.Balance) for e in entries)
         tags |= {tag for e in entries if isinstance(e, data.Transaction) for tag in e.tags}

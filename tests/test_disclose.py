@@ -20,7 +20,7 @@ from projects.ledger import load
 from projects.masking import mask
 from projects.numerals import capital
 from projects.periods import parse_period
-from projects.reports import Books
+from projects.reports import VillageBooks
 from scripts.village import new_village
 from tests.conftest import DEMO, run_cli
 from tests.ledgertext import opens
@@ -137,7 +137,7 @@ def village(ledgers: Path) -> Path:
 def compute(folder: Path, period: str = "2024Q4") -> disclosure.Disclosure:
     loaded = load(folder)
     return disclosure.compute(
-        Books.of(folder.name, loaded.entries),
+        VillageBooks.of(folder.name, loaded.entries),
         parse_period(period),
         township=folder.parent.name,
         posted=datetime.date(2025, 1, 5),

@@ -17,6 +17,7 @@ import pytest
 from fava.util import slugify
 
 from projects.fava_ext.page import PAGES
+from projects.text import amount_text
 from tests.conftest import AUDITOR_PASSWORD, DEMO, run_cli
 
 SHOTS = Path("/tmp/cunzhang-fava")
@@ -25,8 +26,9 @@ YI = quote(slugify("测试镇 乙村"))
 ALL_PAGES = (*PAGES, "TownshipOverview")
 
 
-def money(value: str | None) -> str:
-    return "—" if value is None else f"{Decimal(value):,.2f}"
+def shown(value: str | None) -> str:
+    """A report's JSON amount as a page shows it."""
+    return amount_text(None if value is None else Decimal(value))
 
 
 def report(name: str, target: str, ledgers: Path | None = None) -> list[dict]:
@@ -71,7 +73,7 @@ def test_each_page_renders_with_the_reports_numbers(
     (project,) = report("projects", "测试镇/甲村", township)
     row = f'tr[data-project="{project["project"]}"]'
     for figure in ("budget", "received", "spent", "capitalised", "remaining", "income"):
-        assert cell(auditor, row, figure) == money(project[figure]), figure
+        assert cell(auditor, row, figure) == shown(project[figure]), figure
     assert "✗ 缺 实施结果公开" in auditor.locator(row).inner_text()
     assert auditor.locator("svelte-component[type=charts] svg").count() >= 1
 
@@ -79,14 +81,14 @@ def test_each_page_renders_with_the_reports_numbers(
     (fund,) = report("funds", "测试镇/甲村", township)
     row = f'tr[data-unit="{fund["unit"]}"]'
     for figure in ("pledged", "claimed", "found", "spent", "unverified"):
-        assert cell(auditor, row, figure) == money(fund[figure]), figure
+        assert cell(auditor, row, figure) == shown(fund[figure]), figure
     assert "未核实" in auditor.locator(".cz-findings").inner_text()
 
     auditor.goto(f"{township_server}/{JIA}/extension/CollectiveIncome/")
     for year in report("income", "测试镇/甲村", township):
         row = f'tr[data-year="{year["year"]}"]'
         for figure in ("operating", "subsidy", "total"):
-            assert cell(auditor, row, figure) == money(year[figure]), figure
+            assert cell(auditor, row, figure) == shown(year[figure]), figure
         assert year["band"] in auditor.locator(row).inner_text()
 
 
@@ -173,7 +175,7 @@ def test_the_demo_township_pages_show_the_reports_numbers(demo_server: str, brow
             for row in (r for r in rows if r["village"] == village):
                 selector = f'tr[data-{key}="{row[key]}"]'
                 for figure in figures:
-                    assert cell(page, selector, figure) == money(row[figure]), (village, figure)
+                    assert cell(page, selector, figure) == shown(row[figure]), (village, figure)
             shot(page, f"青石镇-{village}-{name}")
     for name in ALL_PAGES:
         page.goto(f"{demo_server}/{quote(slugify('青石镇 ' + villages[0]))}/extension/{name}/")

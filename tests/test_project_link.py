@@ -15,8 +15,8 @@ from beancount.core import data
 
 from importers.run import import_files
 from importers.sheet import ImportRefused
-from projects.books import PROJECT_LINK, project_ids
 from projects.ledger import load
+from projects.transaction_facts import PROJECT_LINK, project_ids
 from tests.importkit import declare_project, journal, village, workbook
 
 BAD = ["2024-01", "p2024-01", "PX-1", "P", "项目1", "Q2024-01", "P 2024", "P2024/01", "第P1"]

@@ -9,7 +9,7 @@ import pytest
 
 from projects import reports
 from tests.conftest import DEMO, run_cli
-from tests.ledgertext import books
+from tests.ledgertext import village_books
 
 BANK = "Assets:102-银行存款:10201-农商行"
 
@@ -84,15 +84,15 @@ LEDGER = f"""
 
 
 @pytest.fixture(scope="module")
-def village() -> reports.Books:
-    return books(LEDGER)
+def village() -> reports.VillageBooks:
+    return village_books(LEDGER)
 
 
 def D(text: str) -> Decimal:
     return Decimal(text)
 
 
-def test_projects(village: reports.Books) -> None:
+def test_projects(village: reports.VillageBooks) -> None:
     p1, p2 = reports.project_rows(village)
     assert p1.project == "P1" and p1.budget == D("100000")
     assert p1.received_by_source == {"派出单位帮扶": D("60000"), "县财政局": D("40000")}
@@ -108,12 +108,12 @@ def test_projects(village: reports.Books) -> None:
     assert p2.steps_missing == ["提议", "商议", "审议", "实施结果公开"]
 
 
-def test_projects_until_a_year(village: reports.Books) -> None:
+def test_projects_until_a_year(village: reports.VillageBooks) -> None:
     p1, _ = reports.project_rows(village, 2023)
     assert (p1.received, p1.spent) == (0, 0)
 
 
-def test_funds_and_findings(village: reports.Books) -> None:
+def test_funds_and_findings(village: reports.VillageBooks) -> None:
     [row] = reports.fund_rows(village)
     assert row.unit == "市某局" and row.secretary == "甲书记"
     assert row.pledged == D("80000")
@@ -127,15 +127,15 @@ def test_funds_and_findings(village: reports.Books) -> None:
     assert (undeclared.kind, undeclared.amount) == ("undeclared", D("5000"))
 
 
-def test_claim_matched_only_within_the_window(village: reports.Books) -> None:
-    narrow = books(LEDGER + '2020-01-01 custom "cunzhang-option" "claim_window_days" 0\n')
+def test_claim_matched_only_within_the_window(village: reports.VillageBooks) -> None:
+    narrow = village_books(LEDGER + '2020-01-01 custom "cunzhang-option" "claim_window_days" 0\n')
     assert [f.kind for f in reports.match_claims(narrow)] == ["unverified", "undeclared"]
     moved = LEDGER.replace('2024-01-20 custom "fund-landed"', '2024-03-25 custom "fund-landed"')
-    kinds = sorted(f.kind for f in reports.match_claims(books(moved)))
+    kinds = sorted(f.kind for f in reports.match_claims(village_books(moved)))
     assert kinds == ["undeclared", "undeclared", "unverified", "unverified"]
 
 
-def test_income_excludes_closing_and_subsidies(village: reports.Books) -> None:
+def test_income_excludes_closing_and_subsidies(village: reports.VillageBooks) -> None:
     y2024, y2025 = reports.income_rows(village)
     assert (y2024.operating, y2024.subsidy, y2024.total) == (
         D("40000"),
@@ -150,13 +150,13 @@ def test_income_excludes_closing_and_subsidies(village: reports.Books) -> None:
     )
 
 
-def test_income_bands_are_configurable(village: reports.Books) -> None:
+def test_income_bands_are_configurable(village: reports.VillageBooks) -> None:
     bands = (D("30000"), D("50000"))
     y2024, y2025 = reports.income_rows(village, bands=bands)
     assert (y2024.band, y2025.band) == ("5万至10万元", "10万元以上")
 
 
-def test_secretaries(village: reports.Books) -> None:
+def test_secretaries(village: reports.VillageBooks) -> None:
     [row] = reports.secretary_rows(village)
     assert row.projects == ["P1"]
     assert (row.landed, row.spent) == (D("65000"), D("47000"))

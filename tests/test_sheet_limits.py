@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importers.base import Options
+from importers.base import ImportOptions
 from importers.bounds import MAX_CELLS, MAX_UNPACKED_BYTES
 from importers.movements import JournalColumns, JournalImporter
 from importers.run import import_files
@@ -252,7 +252,7 @@ def hidden_book(path: Path, state: str | None, rows: list[int]) -> Path:
 def movements(folder: Path, path: Path, hidden: str) -> list:
     """The transactions the journal importer extracts with ``--hidden`` ``hidden``."""
     existing, _, _ = read(folder / "main.beancount")
-    importer = JournalImporter(Options(create_accounts=True, hidden=hidden))
+    importer = JournalImporter(ImportOptions(create_accounts=True, hidden=hidden))
     return [e for e in importer.extract(str(path), existing) if hasattr(e, "postings")]
 
 

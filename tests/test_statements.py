@@ -17,7 +17,7 @@ import pytest
 
 from projects import disclosure, options, statements
 from projects.periods import parse_period
-from projects.reports import Books
+from projects.reports import VillageBooks
 from tests.ledgertext import load
 
 BANK = "Assets:102-银行存款:10201-农商行"
@@ -37,7 +37,7 @@ INCOME = ("Income:501-经营收入:50101-香菇销售", "Income:502-投资收益
 SPENDING = ("Expenses:511-经营支出", "Expenses:513-管理费用", "Expenses:515-其他支出")
 
 
-def money(rng: random.Random, high: int = 50000) -> Decimal:
+def random_amount(rng: random.Random, high: int = 50000) -> Decimal:
     return Decimal(rng.randint(1, high * 100)) / 100
 
 
@@ -50,17 +50,17 @@ def entry(date: str, narration: str, postings: list[tuple[str, Decimal]], tag: s
 def generated_year(seed: int) -> str:
     """A village's 2024 as text: what varies is listed in the module doc."""
     rng = random.Random(seed)
-    opening = money(rng)
+    opening = random_amount(rng)
     text = [entry("2024-01-01", "期初", [(BANK, opening), (UNDISTRIBUTED, -opening)], "opening")]
     results: dict[str, Decimal] = {}
     for day in range(rng.randint(1, 12)):
         date = f"2024-{day % 12 + 1:02d}-{rng.randint(1, 28):02d}"
         account = rng.choice(INCOME + SPENDING)
-        amount = money(rng, 20000) * (-1 if account.startswith("Income") else 1)
+        amount = random_amount(rng, 20000) * (-1 if account.startswith("Income") else 1)
         results[account] = results.get(account, Decimal(0)) + amount
         text.append(entry(date, "收支", [(account, amount), (BANK, -amount)]))
     if rng.random() < 0.4:  # e.g. 公积公益金 making good a loss
-        moved = money(rng, 5000)
+        moved = random_amount(rng, 5000)
         postings = [("Equity:311-公积公益金", moved), (UNDISTRIBUTED, -moved)]
         text.append(entry("2024-06-30", "转入", postings))
     if rng.random() < 0.7:
@@ -71,14 +71,14 @@ def generated_year(seed: int) -> str:
         text.append(entry("2024-12-31", "转入未分配收益", postings, "closing"))
         chosen = [k for k in SHARES if rng.random() < 0.6]
         if chosen:
-            amounts = {k: money(rng, 3000) for k in chosen}
+            amounts = {k: random_amount(rng, 3000) for k in chosen}
             postings = [(SHARES[k][0], v) for k, v in amounts.items()]
             postings += [(SHARES[k][1], -v) for k, v in amounts.items()]
             text.append(entry("2024-12-31", "分配", postings, "distribution"))
             back = [(SHARES[k][0], -v) for k, v in amounts.items()]
             back.append((UNDISTRIBUTED, sum(amounts.values(), Decimal(0))))
             text.append(entry("2024-12-31", "各项分配转入未分配收益", back, "closing"))
-    later = money(rng)
+    later = random_amount(rng)
     text.append(entry("2025-01-05", "下一年", [(BANK, later), (INCOME[0], -later)]))
     return "\n".join(text)
 
@@ -87,7 +87,7 @@ def generated_year(seed: int) -> str:
 def test_distributable_is_the_statements_row_and_the_statement_adds_up(seed: int) -> None:
     entries, errors, _ = load(generated_year(seed), plugin=False)
     assert errors == [], [e.message for e in errors]
-    village = Books.of("测试村", entries)
+    village = VillageBooks.of("测试村", entries)
     year = parse_period("2024")
     rows = {line.label: line.amounts[0] for line in statements.income_statement(village, year)}
     available = rows["五、可分配收益"]
@@ -119,7 +119,7 @@ def test_the_disclosure_names_its_organisation_and_agency_from_the_options() -> 
         assert read.organisation == (None if text == journal else organisation)
         assert read.agency is None
         shown = disclosure.compute(
-            Books.of("测试村", entries),
+            VillageBooks.of("测试村", entries),
             parse_period("2024"),
             township="测试镇",
             posted=datetime.date(2025, 1, 5),

@@ -17,9 +17,9 @@ from collections import namedtuple
 
 from beancount.core import data
 
-from projects import books, model, options
-from projects.books import ZERO
+from projects import model, options, transaction_facts
 from projects.project_totals import project_totals
+from projects.transaction_facts import ZERO
 
 BudgetError = namedtuple("BudgetError", "source message entry")
 
@@ -28,7 +28,7 @@ def check(entries: data.Directives, options_map: dict) -> list:
     """The first transaction that takes each project past its budget."""
     projects = model.read(entries).projects
     tolerance = options.read(entries).budget_tolerance
-    transactions = books.transactions(entries)
+    transactions = transaction_facts.transactions(entries)
     crossings = []
     for project_id, totals in project_totals(transactions).items():
         project = projects.get(project_id)

@@ -20,7 +20,7 @@ from collections import namedtuple
 
 from beancount.core import data
 
-from projects import books, model, options
+from projects import model, options, transaction_facts
 
 DecisionError = namedtuple("DecisionError", "source message entry")
 
@@ -30,9 +30,9 @@ def check(entries: data.Directives, options_map: dict) -> list:
     projects = model.read(entries).projects
     steps = model.steps_before_spending(options.read(entries).township_review)
     errors = []
-    for entry in books.transactions(entries):
-        linked = books.project_ids(entry) & projects.keys()
-        if not linked or books.spending(entry) <= 0:
+    for entry in transaction_facts.transactions(entries):
+        linked = transaction_facts.project_ids(entry) & projects.keys()
+        if not linked or transaction_facts.spending(entry) <= 0:
             continue
         for project in sorted(linked):
             declared = projects[project].steps

@@ -17,7 +17,7 @@ from collections import namedtuple
 
 from beancount.core import data
 
-from projects import books, model
+from projects import model, transaction_facts
 
 ProjectDeclarationError = namedtuple("ProjectDeclarationError", "source message entry")
 
@@ -29,7 +29,7 @@ def check(entries: data.Directives, options_map: dict) -> list:
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
-        for project in sorted(books.project_ids(entry) - set(declared.projects)):
+        for project in sorted(transaction_facts.project_ids(entry) - set(declared.projects)):
             errors.append(
                 ProjectDeclarationError(
                     entry.meta,

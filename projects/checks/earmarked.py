@@ -23,7 +23,7 @@ from collections import namedtuple
 
 from beancount.core import data
 
-from projects import books
+from projects import transaction_facts
 
 EarmarkError = namedtuple("EarmarkError", "source message entry")
 
@@ -33,14 +33,18 @@ def owners(entries: data.Directives) -> dict[str, str]:
     owner: dict[str, str] = {}
     for entry in entries:
         is_open = isinstance(entry, data.Open)
-        if is_open and books.top_code(entry.account) == books.EARMARKED and "project" in entry.meta:
+        if (
+            is_open
+            and transaction_facts.top_code(entry.account) == transaction_facts.EARMARKED
+            and "project" in entry.meta
+        ):
             owner[entry.account] = entry.meta["project"]
-    for entry in books.transactions(entries):
-        projects = books.project_ids(entry)
+    for entry in transaction_facts.transactions(entries):
+        projects = transaction_facts.project_ids(entry)
         if len(projects) != 1:
             continue
         for posting in entry.postings:
-            is_earmark = books.top_code(posting.account) == books.EARMARKED
+            is_earmark = transaction_facts.top_code(posting.account) == transaction_facts.EARMARKED
             if is_earmark and posting.units.number < 0:
                 owner.setdefault(posting.account, next(iter(projects)))
     return owner
@@ -50,14 +54,14 @@ def check(entries: data.Directives, options_map: dict) -> list:
     """Earmarked money used for another project, or booked as subsidy income."""
     owner = owners(entries)
     errors = []
-    for entry in books.transactions(entries):
-        projects = books.project_ids(entry)
+    for entry in transaction_facts.transactions(entries):
+        projects = transaction_facts.project_ids(entry)
         if not projects:
             continue
         for posting in entry.postings:
-            code = books.top_code(posting.account)
+            code = transaction_facts.top_code(posting.account)
             belongs = owner.get(posting.account)
-            used = code == books.EARMARKED and posting.units.number > 0
+            used = code == transaction_facts.EARMARKED and posting.units.number > 0
             if used and belongs and belongs not in projects:
                 errors.append(
                     EarmarkError(
@@ -68,7 +72,7 @@ def check(entries: data.Directives, options_map: dict) -> list:
                         entry,
                     )
                 )
-            if code == books.SUBSIDY_INCOME and posting.units.number < 0:
+            if code == transaction_facts.SUBSIDY_INCOME and posting.units.number < 0:
                 errors.append(
                     EarmarkError(
                         entry.meta,

@@ -20,7 +20,7 @@ from fava.core import FavaLedger
 from fava.ext import extension_endpoint
 from flask import Response, request, send_file, url_for
 
-from projects import books, disclosure, reports
+from projects import disclosure, reports, transaction_facts
 from projects.disclosure_render import render_html, write_xlsx
 from projects.fava_ext import links, page
 from projects.periods import Period, parse_period
@@ -111,7 +111,7 @@ class SupportFunds(page.Page):
     def _rows(self) -> list[tuple[reports.FundRow, dict]]:
         funded: dict[str, set[str]] = defaultdict(set)
         for receipt in reports.receipts(self.books, reports.year_end(self.year)):
-            funded[receipt.meta["funder"]] |= books.project_ids(receipt)
+            funded[receipt.meta["funder"]] |= transaction_facts.project_ids(receipt)
         return [(row, self._links(row.unit, funded[row.unit])) for row in self.table("funds")]
 
     def _links(self, unit: str, projects: set[str]) -> dict[str, str | None]:
@@ -309,11 +309,13 @@ def overview(ledger: FavaLedger) -> dict:
         "year": latest.year if latest else None,
         "operating": latest.operating if latest else None,
         "band": latest.band if latest else reports.BAND_NAMES[0],
-        "pledged": sum((f.pledged for f in funds), books.ZERO),
-        "found": sum((f.found for f in funds), books.ZERO),
-        "unverified": sum((f.unverified for f in funds), books.ZERO),
+        "pledged": sum((f.pledged for f in funds), transaction_facts.ZERO),
+        "found": sum((f.found for f in funds), transaction_facts.ZERO),
+        "unverified": sum((f.unverified for f in funds), transaction_facts.ZERO),
         "projects": len(projects),
-        "budget": sum((p.budget or books.ZERO for p in projects), books.ZERO),
-        "spent": sum((p.spent for p in projects), books.ZERO),
+        "budget": sum(
+            (p.budget or transaction_facts.ZERO for p in projects), transaction_facts.ZERO
+        ),
+        "spent": sum((p.spent for p in projects), transaction_facts.ZERO),
         "steps_missing": sum(1 for p in projects if p.steps_missing),
     }

@@ -12,20 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from projects import books
+from projects import transaction_facts
 
 #: Year-end closing, distribution and opening entries: never income or spending of a year.
-NOT_CLOSING = " ".join(f"-#{tag}" for tag in sorted(books.CLOSING_TAGS))
+NOT_CLOSING = " ".join(f"-#{tag}" for tag in sorted(transaction_facts.CLOSING_TAGS))
 #: Transactions are the only entries with a flag (opens, balances, customs have none).
 IS_TRANSACTION = 'flag:"."'
 
-#: Where a project's money goes (``books.is_spend``): every expense, and the spend assets.
-SPEND_ACCOUNTS = f"^(Expenses:|Assets:({'|'.join(sorted(books.SPEND))})-)"
-#: The assets a finished project leaves behind (``books.capitalised``).
-CAPITAL_ACCOUNTS = f"^Assets:({'|'.join(sorted(books.CAPITAL))})-"
+#: Where a project's money goes (``transaction_facts.is_spend``): every expense, and the
+#: spend assets.
+SPEND_ACCOUNTS = f"^(Expenses:|Assets:({'|'.join(sorted(transaction_facts.SPEND))})-)"
+#: The assets a finished project leaves behind (``transaction_facts.capitalised``).
+CAPITAL_ACCOUNTS = f"^Assets:({'|'.join(sorted(transaction_facts.CAPITAL))})-"
 #: 集体经营性收入: 501 经营收入 and 502 投资收益.
-OPERATING_ACCOUNTS = f"^Income:({'|'.join(sorted(books.OPERATING_INCOME))})-"
-SUBSIDY_ACCOUNTS = f"^Income:{books.SUBSIDY_INCOME}-"
+OPERATING_ACCOUNTS = f"^Income:({'|'.join(sorted(transaction_facts.OPERATING_INCOME))})-"
+SUBSIDY_ACCOUNTS = f"^Income:{transaction_facts.SUBSIDY_INCOME}-"
 INCOME_ACCOUNTS = "^Income:"
 
 

@@ -30,7 +30,7 @@ from flask import Response, abort, current_app, url_for
 
 from projects import reports
 from projects.fava_ext import links
-from projects.reports import Books
+from projects.reports import VillageBooks
 
 T = TypeVar("T")
 
@@ -95,9 +95,11 @@ def computed(ledger: FavaLedger, key: Hashable, compute: Callable[[], T]) -> T:
     return compute() if cache is None else cache.get(key, compute)
 
 
-def books_of(ledger: FavaLedger) -> Books:
+def books_of(ledger: FavaLedger) -> VillageBooks:
     """The village's books (entries, declarations, options) from a Fava ledger."""
-    return computed(ledger, "books", lambda: Books.of(village_of(ledger), ledger.all_entries))
+    return computed(
+        ledger, "books", lambda: VillageBooks.of(village_of(ledger), ledger.all_entries)
+    )
 
 
 def years_of(ledger: FavaLedger) -> list[int]:
@@ -116,13 +118,13 @@ def last_date(ledger: FavaLedger) -> datetime.date | None:
     )
 
 
-def claim_findings(village: Books, year: int | None = None) -> list[reports.Finding]:
+def claim_findings(village: VillageBooks, year: int | None = None) -> list[reports.Finding]:
     """``reports.match_claims`` up to the end of ``year``."""
     return reports.match_claims(village, reports.year_end(year))
 
 
 #: The tables the pages show, by name: four of ``projects.reports`` and the fund findings.
-TABLES: dict[str, Callable[[Books, int | None], list]] = {
+TABLES: dict[str, Callable[[VillageBooks, int | None], list]] = {
     **{name: reports.REPORTS[name] for name in ("projects", "funds", "income", "secretaries")},
     "findings": claim_findings,
 }
@@ -166,7 +168,7 @@ class Page(FavaExtensionBase):
         load_tables(self.ledger)
 
     @property
-    def books(self) -> Books:
+    def books(self) -> VillageBooks:
         return books_of(self.ledger)
 
     @property

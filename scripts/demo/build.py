@@ -51,7 +51,8 @@ def quote(text: str) -> str:
     return '"' + text.replace('"', "'") + '"'
 
 
-def money(amount: Decimal) -> str:
+def cny_text(amount: Decimal) -> str:
+    """``1234.5`` → ``1234.50 CNY``, as a declaration writes an amount."""
     return f"{amount:.2f} CNY"
 
 
@@ -84,15 +85,15 @@ def declarations_text(village: Village) -> str:
     for p in village.projects:
         lines += ["", f"; 项目 {p.id} {p.name}"]
         lines.append(f"{p.declared} custom {quote('project')} {quote(p.id)} {quote(p.name)}")
-        lines += [f"  kind: {quote(p.kind)}", f"  budget: {money(p.budget)}"]
+        lines += [f"  kind: {quote(p.kind)}", f"  budget: {cny_text(p.budget)}"]
         if p.expected_income:
-            lines.append(f"  expected_income: {money(p.expected_income)}")
+            lines.append(f"  expected_income: {cny_text(p.expected_income)}")
         if p.secretary:
             lines.append(f"  secretary: {quote(p.secretary)}")
         for source, amount, funder in p.funding:
             lines.append(
                 f"{p.declared} custom {quote('project-funding')} {quote(p.id)} {quote(source)} "
-                f"{money(amount)}"
+                f"{cny_text(amount)}"
             )
             if funder:
                 lines.append(f"  funder: {quote(funder)}")

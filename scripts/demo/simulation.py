@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, Decimal
 
 from projects import closing
-from projects.books import root
+from projects.transaction_facts import root
 from scripts.demo.book import Book, Distribution, Txn, payment, receipt
 from scripts.demo.common import (
     BANK_FEES,

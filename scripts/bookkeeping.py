@@ -23,7 +23,7 @@ from projects.chart import CHART_VERSIONS
 from projects.ledger import read
 from projects.opening import open_books
 from projects.reconcile import reconcile_month
-from projects.text import display_width, pad
+from projects.text import amount_text, display_width, pad
 from projects.year_end import close_books, distribute_plan, income_statement
 from scripts.context import Context
 
@@ -36,10 +36,6 @@ def refused(error: ImportRefused) -> None:
         f"✗ 未写入, 账套没有任何改动 (refused: {len(error.problems)} 个问题 problems)", err=True
     )
     raise SystemExit(1)
-
-
-def money(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
 
 
 def print_outcome(outcome: Outcome) -> None:
@@ -57,7 +53,7 @@ def print_statement(folder: Path, year: int) -> None:
     click.echo(f"\n收益及收益分配表 {year}年度 (income and distribution statement)")
     for line in income_statement(Path(folder), entries, year):
         label = "  " * line.indent + line.label
-        click.echo(f"  {pad(label, 24)}{money(line.amounts[0]):>16}")
+        click.echo(f"  {pad(label, 24)}{amount_text(line.amounts[0]):>16}")
 
 
 @click.command("open-books")
@@ -105,10 +101,10 @@ def open_books_command(
         head = f"{pad('原科目 old', width)}  {pad('新科目 new (2023)', wide)}"
         click.echo(f"{head}{'借方(+)/贷方(-)':>16}")
         for old, account, amount in outcome.table:
-            click.echo(f"{pad(old, width)}  {pad(account, wide)}{money(amount):>16}")
+            click.echo(f"{pad(old, width)}  {pad(account, wide)}{amount_text(amount):>16}")
         debit = sum((a for _, _, a in outcome.table if a > 0), Decimal(0))
         credit = -sum((a for _, _, a in outcome.table if a < 0), Decimal(0))
-        click.echo(f"借方合计 debits {money(debit)} · 贷方合计 credits {money(credit)}")
+        click.echo(f"借方合计 debits {amount_text(debit)} · 贷方合计 credits {amount_text(credit)}")
     print_outcome(outcome)
 
 
@@ -140,9 +136,9 @@ def reconcile_command(
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--month") from None
     click.echo(f"{own} {month}")
-    click.echo(f"  账面余额 books:         {money(result.books_balance):>16}")
-    click.echo(f"  对账单余额 statement:   {money(result.statement_balance):>16}")
-    click.echo(f"  差额 difference:        {money(result.difference):>16}")
+    click.echo(f"  账面余额 books:         {amount_text(result.books_balance):>16}")
+    click.echo(f"  对账单余额 statement:   {amount_text(result.statement_balance):>16}")
+    click.echo(f"  差额 difference:        {amount_text(result.difference):>16}")
     sections = (
         ("账上有、对账单上没有 (in the books, not on the statement)", result.books_only),
         ("对账单上有、账上没有 (on the statement, not in the books)", result.statement_only),
@@ -151,12 +147,15 @@ def reconcile_command(
         if found:
             click.echo(title + ":")
             for item in found:
-                click.echo(f"  {item.date} {money(item.amount):>14} {item.text}  [{item.where}]")
+                click.echo(
+                    f"  {item.date} {amount_text(item.amount):>14} {item.text}  [{item.where}]"
+                )
     if result.other_date:
         click.echo("金额相同、日期不同 (same amount, different dates):")
         for books_item, bank_item in result.other_date:
+            amount = amount_text(books_item.amount)
             click.echo(
-                f"  账 {books_item.date} / 单 {bank_item.date} {money(books_item.amount):>14} "
+                f"  账 {books_item.date} / 单 {bank_item.date} {amount:>14} "
                 f"{books_item.text}  [{books_item.where} · {bank_item.where}]"
             )
     if not result.reconciled:

@@ -20,7 +20,7 @@ from projects.layout import MAIN
 from projects.ledger import read
 from projects.opening import open_books
 from projects.periods import parse_period
-from projects.reports import Books
+from projects.reports import VillageBooks
 from projects.year_end import close_books
 from scripts.village import new_village
 from tests.conftest import run_cli
@@ -105,7 +105,7 @@ def test_open_books_from_a_2023_trial_balance(ledgers: Path, folder: Path, tmp_p
     assert "2024-01-02 balance Equity:322-收益分配:32299-期初余额" in journal
     assert journal.count("#opening") == 7  # one entry per first-level account
     # the 资产负债表's 年初数 (hand-computed): assets 125,620.50 = 8,000 + 117,620.50
-    books = Books.of("新村", read(folder / MAIN)[0])
+    books = VillageBooks.of("新村", read(folder / MAIN)[0])
     sheet = disclosure.compute(books, parse_period("2024")).balance_sheet
     first = {line.label: line.amounts[0] for line in sheet}
     assert first["资产总计"] == Decimal("125620.50")
@@ -471,7 +471,7 @@ def test_close_and_distribute_give_the_hand_computed_statement(ledgers, year, tm
     result = run_cli("distribute", TARGET, "2024", str(path), ledgers=ledgers)
     assert result.exit_code == 0, result.stderr
     bean_check(year)
-    books = Books.of("新村", read(year / MAIN)[0])
+    books = VillageBooks.of("新村", read(year / MAIN)[0])
     annual = disclosure.compute(books, parse_period("2024"))
     # the disclosure's item lists leave the closing entries out: the year's own figures
     assert (annual.income_total, annual.expense_total) == (Decimal("90000.00"), Decimal("36000.00"))
@@ -559,7 +559,7 @@ def test_a_village_numbering_undistributed_earnings_32201(ledgers, tmp_path):
     assert after["Equity:322-收益分配:32201-未分配收益"] == Decimal("-1200.00")
     accounts = (folder / "accounts.beancount").read_text("utf-8")
     assert "Equity:322-收益分配:32202-各项分配:3220201-提取公积公益金" in accounts
-    books = Books.of("新村", read(folder / MAIN)[0])
+    books = VillageBooks.of("新村", read(folder / MAIN)[0])
     lines = disclosure.compute(books, parse_period("2024")).income_statement
     table = {line.label: line.amounts[0] for line in lines}
     assert (table["减: 提取公积公益金"], table["成员分配"]) == (

@@ -38,10 +38,10 @@ import pyarrow.parquet as pq
 from beancount.core import data
 
 from projects import layout
-from projects.books import project_ids
 from projects.chart import split_component
 from projects.files import replace
 from projects.ledger import load
+from projects.transaction_facts import project_ids
 
 CENT = Decimal("0.01")
 MONEY = pa.decimal128(18, 2)

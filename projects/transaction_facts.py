@@ -1,4 +1,5 @@
-"""Facts read from the books themselves: what a transaction spends, receives, earns.
+"""What a transaction says by its accounts, links and tags: what it spends, receives and
+earns, which projects it names, whether it is a year-end entry.
 
 Accounts are classified by their first-level code of the 2023 chart (the first component
 after the root), so sub-accounts a village opens are classified without configuration.

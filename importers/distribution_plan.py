@@ -1,11 +1,6 @@
-"""Spreadsheets the bookkeeping commands read (:mod:`projects.reconcile`,
-:mod:`projects.year_end`), besides trial balances (:mod:`importers.trial_balance`): bank
-statements to reconcile, and distribution plans.
+"""Distribution plans (收益分配方案), for ``cunzhang distribute`` (:mod:`projects.year_end`).
 
-**Bank statements** are read by the statement importer's own dialect and balance checks
-(:class:`importers.movements.StatementImporter`), for ``cunzhang reconcile``.
-
-**A distribution plan** (收益分配方案), approved by the members' meeting, is one sheet::
+A plan, approved by the members' meeting, is one sheet::
 
     东山村2024年度收益分配方案
     成员代表大会决议: 2024年12月26日
@@ -30,8 +25,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from importers.base import merge_repeats
-from importers.movements import Movement, StatementImporter
 from importers.sheet import (
     CENT,
     Amount,
@@ -47,37 +40,6 @@ from importers.sheet import (
 )
 
 ZERO = Decimal("0.00")
-
-
-# -- bank statements ---------------------------------------------------------------------
-
-
-@dataclass
-class Statement:
-    """A bank statement's movements (+ into the account) and the account number it names."""
-
-    workbook: Workbook
-    number: str
-    movements: list[Movement]
-
-
-def read_statement(path: Path) -> Statement:
-    """The statement's movements, each balance checked; :class:`ImportRefused` otherwise."""
-    workbook = open_workbook(path)
-    importer = StatementImporter()
-    problems: list[Problem] = []
-    headers = importer.headers(workbook, problems)
-    movements: list[Movement] = []
-    previous = None
-    for header in headers:
-        found, previous, _ = importer.movements(header, workbook.label, previous, problems)
-        movements += found
-    if problems:
-        raise ImportRefused(merge_repeats(problems))
-    return Statement(workbook, headers[0].note("账号", "账户", "卡号"), movements)
-
-
-# -- distribution plans ------------------------------------------------------------------
 
 
 class PlanColumns(Dialect):
