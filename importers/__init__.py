@@ -35,6 +35,7 @@ from pathlib import Path
 
 from importers.base import ImportOptions, SheetImporter
 from importers.classify import load_rules
+from importers.columns import load_columns
 from importers.movements import JournalImporter, StatementImporter
 from importers.register import RegisterImporter
 from importers.sheet import ImportRefused, Problem
@@ -51,16 +52,18 @@ KINDS: list[type[SheetImporter]] = [
 
 
 def beangulp_importers(village: str | Path, **options: object) -> list[SheetImporter]:
-    """One importer of each kind for a village folder, with its ``import-rules.csv``.
+    """One importer of each kind for a village folder, with its ``import-rules.csv`` and
+    ``import-columns.csv``. A refusal is a beangulp error: ``import.py`` prints its lines.
 
     ``options`` are those of :class:`~importers.base.ImportOptions` (``account``,
     ``create_accounts``, ``chart``); township-wide kinds keep only the village's own rows.
     """
     folder = Path(village)
     rules, problems = load_rules(folder)
-    if problems:
-        raise ImportRefused(problems)
-    settings = ImportOptions(rules=rules, village=folder.name, **options)  # type: ignore[arg-type]
+    columns, more = load_columns([folder], [kind.dialect for kind in KINDS])
+    if problems or more:
+        raise ImportRefused(problems + more)
+    settings = ImportOptions(rules=rules, village=folder.name, columns=columns, **options)  # type: ignore[arg-type]
     return [importer(settings, KINDS) for importer in KINDS]
 
 

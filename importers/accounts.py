@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from beancount.core import data
@@ -33,8 +34,19 @@ from projects import chart
 #: in :mod:`projects.options`).
 UNIDENTIFIED = {"收": ("21199", "应付款-待查明款项"), "支": ("11299", "应收款-待查明款项")}
 
-CODE_AND_NAME = re.compile(r"^[\[【(（]?(\d{3,})[\]】)）]?\s*[-_:：\s]?\s*(.*)$")
-PATH_SEPARATORS = re.compile(r"\s*[-—－/\\:：]\s*")
+CODE_AND_NAME = re.compile(r"^[\[【(（]?(\d{3,}(?:\.\d{2,})*)[\]】)）]?\s*[-_:：.\s]?\s*(.*)$")
+PATH_SEPARATORS = re.compile(r"\s*[-—－/\\:：_>＞]\s*")
+#: A note accounting packages append to an account cell: ``办公费(明细)``, ``【末级】``.
+TRAILING_NOTE = re.compile(
+    r"\s*[(（\[【]\s*(?:明细|明细账|明细科目|末级|末级科目|辅助核算)\s*[)）\]】]$"
+)
+
+
+def account_text(text: str) -> str:
+    """An account cell as matched: full-width forms folded (NFKC: ``１０２０１``, ``－``), any
+    white space (full-width, non-breaking) one space, trimmed, trailing notes dropped."""
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    return TRAILING_NOTE.sub("", text)
 
 
 def normalise_number(number: str) -> str:
@@ -73,6 +85,9 @@ class AccountBook:
             e.account: e for e in entries if isinstance(e, data.Open)
         }
         self.new: dict[str, NewAccount] = {}
+        #: Accounts a refusal proposes (no ``create``), by name path: the codes
+        #: ``--create-accounts`` would open, so that refusal and creation agree.
+        self.proposed: dict[str, str] = {}
         self._resolved: dict[tuple[str, str], str] = {}  # (code, text) → account, for speed
         self._by_code: dict[str, str] = {}
         self._by_path: dict[str, str] = {}
@@ -144,7 +159,7 @@ class AccountBook:
         if known is not None:
             self._touch(known, when)
             return known, ""
-        account, reason = self._resolve(code.strip(), path, when, create)
+        account, reason = self._resolve(account_text(code), account_text(path), when, create)
         if account is not None:
             self._resolved[(code, path)] = account
         return account, reason
@@ -152,12 +167,12 @@ class AccountBook:
     def _resolve(
         self, code: str, path: str, when: datetime.date, create: bool
     ) -> tuple[str | None, str]:
-        names = [chart.clean_name(n) for n in PATH_SEPARATORS.split(path.strip()) if n.strip()]
-        if not code and len(names) == 1:
-            split = CODE_AND_NAME.match(path.strip())
-            if split:
-                code, rest = split.groups()
-                names = [chart.clean_name(n) for n in PATH_SEPARATORS.split(rest) if n.strip()]
+        split = None if code else CODE_AND_NAME.match(path)
+        if split:  # 10201 银行存款-青石农商行: a leaf code, then the name path
+            code, path = split.groups()
+        if re.fullmatch(r"\d+(?:\.\d+)+", code):  # 102.01: levels dotted
+            code = code.replace(".", "")
+        names = [chart.clean_name(n) for n in PATH_SEPARATORS.split(path) if n.strip()]
         if code:
             return self._resolve_code(code, names, when, create)
         if not names:
@@ -208,7 +223,9 @@ class AccountBook:
                 continue
             if depth < len(names):
                 return None, f"上级科目 {'-'.join(names[:depth])} 不存在"
-            account = f"{parent}:{chart.component(self.next_code(parent), name)}"
+            account = self.proposed.get("-".join(names)) or (
+                f"{parent}:{chart.component(self.next_code(parent), name)}"
+            )
             return self._plan(account, name, when, create)
         self._touch(parent, when)
         return parent, ""
@@ -244,7 +261,7 @@ class AccountBook:
         base = chart.code_of(parent)
         used = {
             chart.code_of(a)
-            for a in [*self.opened, *self.new]
+            for a in [*self.opened, *self.new, *self.proposed.values()]
             if a.startswith(parent + ":") and a.count(":") == parent.count(":") + 1
         }
         for number in range(1, 99):
@@ -259,6 +276,7 @@ class AccountBook:
         if not chart.is_valid(account):
             return None, f"科目名称 {account} 不合法"
         if not create:
+            self.proposed.setdefault(chart.name_path(account), account)
             return None, f"缺少科目 (missing account) {account}; 加 --create-accounts 开设"
         self.open(account, name, when)
         return account, ""
@@ -280,7 +298,8 @@ class AccountBook:
         """The planned ``open`` directives, dated 1 January of their first use's year."""
         found = []
         for new in sorted(self.new.values(), key=lambda n: n.account):
-            meta = {"code": chart.code_of(new.account), "name": new.name, **new.meta}
+            meta = data.new_metadata("<import>", 0)  # beangulp sorts by them; never written
+            meta.update({"code": chart.code_of(new.account), "name": new.name, **new.meta})
             date = datetime.date(new.first_use.year, 1, 1)
             found.append(data.Open(meta, date, new.account, ["CNY"], None))
         return found

@@ -34,9 +34,11 @@ from importers.sheet import (
     Header,
     ImportRefused,
     Problem,
+    Synonyms,
     Workbook,
     column_label,
     find_header,
+    header_diagnosis,
     open_workbook,
 )
 
@@ -61,6 +63,7 @@ class ImportOptions:
     village: str | None = None  # registers: only this village's rows (None: all, by 村)
     rules: list[Rule] = field(default_factory=list)  # import-rules.csv
     hidden: str = "refuse"  # --hidden: hidden sheets and rows are refused, included or skipped
+    columns: Synonyms = field(default_factory=dict)  # import-columns.csv: their word → ours
 
 
 def archive_name(workbook: Workbook) -> str:
@@ -139,7 +142,7 @@ class SheetImporter(beangulp.Importer):
             workbook = open_workbook(Path(filepath))
         except ImportRefused:
             return False
-        return recognise(workbook, self.kinds) is type(self)
+        return recognise(workbook, self.kinds, self.options.columns) is type(self)
 
     def account(self, filepath: str) -> data.Account:
         """The file's own account (known after ``extract``), for the archive folder."""
@@ -186,11 +189,12 @@ class SheetImporter(beangulp.Importer):
 
     def headers(self, workbook: Workbook, problems: list[Problem]) -> list[Header]:
         """The header of each sheet holding this kind's data; sheets without one are skipped."""
-        found = [h for s in workbook.sheets if (h := find_header(s, [self.dialect])) is not None]
+        synonyms = self.options.columns
+        found = [h for s in workbook.sheets if (h := find_header(s, [self.dialect], synonyms))]
         if not found:
-            problems.append(
-                Problem(workbook.label, "", 0, f"找不到{self.dialect.kind}的表头 (no header)")
-            )
+            diagnosis = header_diagnosis(workbook, [self.dialect], synonyms)
+            message = f"找不到{self.dialect.kind}的表头 (no header): {diagnosis}"
+            problems.append(Problem(workbook.label, "", 0, message))
         return found
 
     def read(
@@ -293,13 +297,14 @@ def merge_repeats(problems: list[Problem]) -> list[Problem]:
 
 
 def recognise(
-    workbook: Workbook, kinds: Sequence[type[SheetImporter]]
+    workbook: Workbook, kinds: Sequence[type[SheetImporter]], synonyms: Synonyms | None = None
 ) -> type[SheetImporter] | None:
     """The importer of the first sheet (top to bottom) whose header one of the ``kinds``
-    matches, tried in their order (:data:`importers.KINDS`)."""
+    matches, tried in their order (:data:`importers.KINDS`), with the village's
+    ``synonyms``."""
     by_dialect = {kind.dialect: kind for kind in kinds}
     for sheet in workbook.sheets:
-        header = find_header(sheet, list(by_dialect))
+        header = find_header(sheet, list(by_dialect), synonyms)
         if header is not None:
             return by_dialect[header.dialect]
     return None

@@ -17,9 +17,10 @@ checks (:func:`read_statement`).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
 from beancount.core import data
 from beancount.core.amount import Amount as BeanAmount
@@ -53,11 +54,13 @@ class JournalColumns(Dialect):
     """现金日记账 / 银行存款日记账, including a hand ledger page typed into Excel (三栏式)."""
 
     kind = "日记账"
+    running_balance = True
     date = Date("日期", "记账日期", "凭证日期", "业务日期", required=True)
     voucher = Text("凭证号", "凭证字号", "凭证编号", "凭证号数", "号数", "号")
     voucher_word = Text("凭证字", "字")
     summary = Text("摘要", "内容摘要", "摘要说明", required=True)
     counter = Text("对方科目", "对应科目", "会计科目", "科目", "科目名称", required=True)
+    detail = Text("明细科目", "对方明细科目", "明细", "子目", "二级科目")
     inflow = Amount("借方金额", "借方", "收入金额", "收入", "借方发生额", required=True)
     outflow = Amount("贷方金额", "贷方", "支出金额", "支出", "贷方发生额", required=True)
     side = Text("借或贷", "借贷方向", "方向")
@@ -73,11 +76,18 @@ class StatementColumns(Dialect):
     kind = "银行对账单"
     markers = ("对账单", "交易明细", "账户明细", "流水", "对方户名", "对方账号", "交易日期")
     excluded = ("日记账",)
-    date = Date("交易日期", "记账日期", "入账日期", "日期", required=True)
+    running_balance = True
+    #: 借方发生额 and 贷方发生额, or one 交易金额 signed or with a 借贷标志 (the bank's side).
+    one_of = (("outflow", "amount"), ("inflow", "amount"))
+    date = Date("交易日期", "记账日期", "入账日期", "交易时间", "日期", required=True)
     summary = Text("摘要", "交易摘要", "用途", "附言", "备注")
     payee = Text("对方户名", "对方账户名称", "对方名称", "对方单位", "交易对手名称")
-    outflow = Amount("借方发生额", "支出金额", "支出", "付款金额", "借方金额", required=True)
-    inflow = Amount("贷方发生额", "收入金额", "收入", "存入金额", "贷方金额", required=True)
+    outflow = Amount("借方发生额", "支出金额", "支出", "付款金额", "借方金额", "借方", "支取金额")
+    inflow = Amount("贷方发生额", "收入金额", "收入", "存入金额", "贷方金额", "贷方", "存入")
+    amount = Amount("交易金额", "发生额", "金额")
+    direction = Text(
+        "借贷标志", "借贷方向", "收支标志", "收支方向", "借/贷", "收/支", "借贷", "方向"
+    )
     balance = Amount("余额", "账户余额", "联机余额")
     serial = Text("流水号", "交易流水号", "交易序号", "凭证号")
     project = Text("项目编号", "项目代码", "项目号")  # a column the village adds for its projects
@@ -165,28 +175,36 @@ class MovementsImporter(SheetImporter):
     def movements(
         self, header: Header, label: str, previous: Decimal | None, problems: list[Problem]
     ) -> tuple[list[Movement], Decimal | None, Record | None]:
-        """The sheet's movements, each balance checked against the previous one.
+        """The sheet's movements, each balance checked against the previous one; carried and
+        stated balances (上年结转, 过次页 …) are checked the same way, and a 本月合计 row's
+        amounts against the month's rows.
 
         Also returns the last balance, and the sheet's opening-balance row if it has one.
         """
         found = []
         opening_row = None
         has_balance = "balance" in header.columns
-        for record in records(header, label, problems):
+        month = MonthTotals()
+        for record in records(header, label, problems, totals=True):
             values = record.values
             where = (label, record.sheet, record.row)
             balance = self.signed_balance(values)
-            if record.opening:
+            if record.opening or record.total:
                 if previous is not None and balance is not None and balance != previous:
                     problems.append(
                         Problem(
                             *where,
-                            f"{column_label(header, 'balance')}: 承前余额 {balance:,.2f} 与上页"
-                            f"结余 {previous:,.2f} 不符",
+                            f"{column_label(header, 'balance')}: 本行所记余额 {balance:,.2f} 与"
+                            f"上一行余额 {previous:,.2f} 不符 (stated balance does not follow)",
                         )
                     )
                 previous = balance if balance is not None else previous
-                opening_row = record
+                if record.total:
+                    problems.extend(month.check(header, record, where))
+                elif not found:
+                    opening_row = record
+                flows = any(values.get(f) for f in ("inflow", "outflow", "amount"))
+                month.carried |= flows and not month.months  # the month began on a page before
                 continue
             if record.broken:
                 previous = None
@@ -210,6 +228,7 @@ class MovementsImporter(SheetImporter):
                         f"{previous + amount:,.2f} 不符 (running balance does not follow)",
                     )
                 )
+            month.add(values["date"], amount)
             found.append(Movement(record, values["date"], amount, balance))
             previous = balance
         return found, previous, opening_row
@@ -224,19 +243,50 @@ class MovementsImporter(SheetImporter):
             return -balance
         return balance
 
+    #: A one-column amount's direction (借贷标志): + into the own account, - out of it. A
+    #: statement is written from the bank's side (借 = out); a journal from the village's.
+    directions: ClassVar[dict[str, int]] = {
+        "借": 1,
+        "借方": 1,
+        "收": 1,
+        "收入": 1,
+        "贷": -1,
+        "贷方": -1,
+        "支": -1,
+        "支出": -1,
+    }
+
     def amount(
         self, header: Header, record: Record, label: str, problems: list[Problem]
     ) -> Decimal | None:
-        """Money into the own account (+) or out of it (-); one side only."""
-        inflow = record.values.get("inflow") or ZERO
-        outflow = record.values.get("outflow") or ZERO
+        """Money into the own account (+) or out of it (-); one side only, or one signed
+        amount (its sign, or its 借贷标志, says the side)."""
+        values = record.values
+        if "amount" in header.columns and values.get("amount"):
+            amount = values["amount"]
+            side = squeeze(str(values.get("direction") or ""))
+            if not side:
+                return amount
+            sign = self.directions.get(side)
+            if sign is None or (amount < 0 and sign > 0):
+                shown = ", ".join(self.directions)
+                message = f"{column_label(header, 'direction')}: “{side}” 应为 {shown} 之一"
+                problems.append(Problem(label, record.sheet, record.row, message))
+                return None
+            return sign * abs(amount)
+        inflow = values.get("inflow") or ZERO
+        outflow = values.get("outflow") or ZERO
         if bool(inflow) != bool(outflow):
             return inflow - outflow
-        in_label, out_label = column_label(header, "inflow"), column_label(header, "outflow")
-        if inflow:
-            message = f"{in_label}和{out_label}都有金额: 一行只应填一方 (both sides filled)"
+        if "amount" in header.columns and "inflow" not in header.columns:
+            labels = column_label(header, "amount")
+            message = f"{labels}为空或为零 (no amount)"
         else:
-            message = f"{in_label}和{out_label}都为空或为零 (no amount)"
+            in_label, out_label = column_label(header, "inflow"), column_label(header, "outflow")
+            if inflow:
+                message = f"{in_label}和{out_label}都有金额: 一行只应填一方 (both sides filled)"
+            else:
+                message = f"{in_label}和{out_label}都为空或为零 (no amount)"
         problems.append(Problem(label, record.sheet, record.row, message))
         return None
 
@@ -257,7 +307,7 @@ class MovementsImporter(SheetImporter):
         payee = values.get("payee") or ""
         word, number = values.get("voucher_word"), values.get("voucher")
         voucher = f"{word}-{number}" if word and number else word or number or ""
-        counter_text = values.get("counter") or ""
+        counter_text = "-".join(filter(None, [values.get("counter"), values.get("detail")]))
         direction = "收" if movement.amount > 0 else "支"
         flag, classified = "*", ""
         if not counter_text:
@@ -371,6 +421,47 @@ class MovementsImporter(SheetImporter):
         return found
 
 
+@dataclass
+class MonthTotals:
+    """The movements since the last 本月合计 row, to check the next one's 借方 and 贷方.
+
+    ``carried``: a carried row (承前页 with amounts) or another total came first, so the
+    sheet does not hold the whole month: the next 本月合计 is not checked.
+    """
+
+    inflow: Decimal = ZERO
+    outflow: Decimal = ZERO
+    months: set = field(default_factory=set)
+    carried: bool = False
+
+    def add(self, date: datetime.date, amount: Decimal) -> None:
+        self.months.add((date.year, date.month))
+        if amount > 0:
+            self.inflow += amount
+        else:
+            self.outflow -= amount
+
+    def check(self, header: Header, record: Record, where: tuple) -> list[Problem]:
+        """The problems of a total row (a 本月合计's amounts that are not the month's sums);
+        starts the next month."""
+        problems = []
+        if record.total == "month" and not self.carried and len(self.months) == 1:
+            values = record.values
+            for name, summed in (("inflow", self.inflow), ("outflow", self.outflow)):
+                stated = values.get(name)
+                if name in header.columns and stated is not None and stated != summed:
+                    problems.append(
+                        Problem(
+                            *where,
+                            f"{column_label(header, name)}: 本月合计 {stated:,.2f} 与本月各行合计 "
+                            f"{summed:,.2f} 不符 (monthly total does not add up)",
+                        )
+                    )
+        if record.total == "month" or self.carried:
+            self.inflow, self.outflow, self.months, self.carried = ZERO, ZERO, set(), False
+        return problems
+
+
 class JournalImporter(MovementsImporter):
     """现金日记账 and 银行存款日记账."""
 
@@ -397,6 +488,11 @@ class StatementImporter(MovementsImporter):
 
     dialect = StatementColumns
     has_counter = False
+    directions: ClassVar[dict[str, int]] = {
+        "贷": 1, "贷方": 1, "收": 1, "收入": 1, "存入": 1, "来账": 1, "C": 1, "CR": 1, "+": 1,
+        "借": -1, "借方": -1, "支": -1, "支出": -1, "支取": -1, "往账": -1, "D": -1, "DR": -1,
+        "-": -1,
+    }  # fmt: skip
 
 
 @dataclass

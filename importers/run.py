@@ -48,12 +48,15 @@ from importers.base import (
     village_extract,
 )
 from importers.classify import load_rules
+from importers.columns import load_columns
 from importers.render import block
 from importers.sheet import (
     ImportRefused,
     Problem,
+    Synonyms,
     Workbook,
     forget_workbooks,
+    header_diagnosis,
     open_workbook,
     squeeze,
 )
@@ -139,13 +142,17 @@ def import_files(
             problem = Problem(str(village), "", 0, "这里没有村账套 (no village ledger)")
             raise ImportRefused([problem])
         workbooks = [open_workbook(Path(f)) for f in files]
-        kinds = recognise_all(workbooks, targets)
+        synonyms = village_columns(targets)
+        kinds = recognise_all(workbooks, targets, synonyms)
     township = targets[0].parent  # a register is archived whole there, under its lock
     with writing.locked([township, *targets] if any(k.township for k in kinds) else targets):
         with timed(report, "load"):
-            states = {t: load_state(t, account, create_accounts, chart, hidden) for t in targets}
+            states = {
+                t: load_state(t, account, create_accounts, chart, hidden, synonyms) for t in targets
+            }
         with timed(report, "extract"):
-            extract_all(workbooks, kinds, states, targets, report)
+            into_village = Path(village).resolve() in (targets[0], targets[0] / layout.MAIN)
+            extract_all(workbooks, kinds, states, targets, into_village, report)
             sources = {archive_name(w): w.label for w in workbooks}
             del workbooks  # their rows are extracted: not held while the text is rendered
             forget_workbooks()
@@ -239,19 +246,30 @@ def timed(report: ImportReport, phase: str) -> Iterator[None]:
 # -- reading and recognising ---------------------------------------------------------------
 
 
-def recognise_all(workbooks: list[Workbook], targets: list[Path]) -> list[type[SheetImporter]]:
-    """Each file's importer, recognised by content; refuses unknown kinds and misdirected files."""
+def village_columns(targets: list[Path]) -> Synonyms:
+    """The header words of the villages' ``import-columns.csv`` (refused if one is wrong)."""
+    synonyms, problems = load_columns(targets, [kind.dialect for kind in KINDS])
+    if problems:
+        raise ImportRefused(problems)
+    return synonyms
+
+
+def recognise_all(
+    workbooks: list[Workbook], targets: list[Path], synonyms: Synonyms | None = None
+) -> list[type[SheetImporter]]:
+    """Each file's importer, recognised by content; refuses unknown kinds (saying which header
+    came closest and what it lacks) and misdirected files."""
     problems, kinds = [], []
     for workbook in workbooks:
-        importer = recognise(workbook, KINDS)
+        importer = recognise(workbook, KINDS, synonyms)
         if importer is None:
+            diagnosis = header_diagnosis(workbook, [kind.dialect for kind in KINDS], synonyms)
             problems.append(
                 Problem(
                     workbook.label,
                     "",
                     0,
-                    f"认不出这张表: 找不到{kind_names(KINDS)}的表头 "
-                    "(no known header: expected words such as 日期 摘要 借方 贷方 余额)",
+                    f"认不出这张表: 找不到{kind_names(KINDS)}的表头 (no known header): {diagnosis}",
                 )
             )
             continue
@@ -276,7 +294,12 @@ def recognise_all(workbooks: list[Workbook], targets: list[Path]) -> list[type[S
 
 
 def load_state(
-    folder: Path, account: str | None, create: bool, chart: str, hidden: str = "refuse"
+    folder: Path,
+    account: str | None,
+    create: bool,
+    chart: str,
+    hidden: str = "refuse",
+    columns: Synonyms | None = None,
 ) -> VillageState:
     """A village's ledger, its content keys and its rules (refused if the rules are wrong)."""
     entries, errors, _ = read(folder / layout.MAIN)
@@ -284,7 +307,12 @@ def load_state(
     if problems:
         raise ImportRefused(problems)
     options = ImportOptions(
-        account=account, create_accounts=create, chart=chart, rules=rules, hidden=hidden
+        account=account,
+        create_accounts=create,
+        chart=chart,
+        rules=rules,
+        hidden=hidden,
+        columns=dict(columns or {}),
     )
     return VillageState(folder, entries, errors, import_keys(entries), options)
 
@@ -297,13 +325,14 @@ def extract_all(
     kinds: list[type[SheetImporter]],
     states: dict[Path, VillageState],
     targets: list[Path],
+    into_village: bool,
     report: ImportReport,
 ) -> None:
     """Extract every file; :class:`ImportRefused` with the problems of all of them."""
     problems: list[Problem] = []
     for workbook, importer_class in zip(workbooks, kinds, strict=True):
         try:
-            extract(workbook, importer_class, states, targets, report)
+            extract(workbook, importer_class, states, targets, into_village, report)
         except ImportRefused as refused:
             problems.extend(refused.problems)
     if problems:
@@ -315,15 +344,19 @@ def extract(
     importer_class: type[SheetImporter],
     states: dict[Path, VillageState],
     targets: list[Path],
+    into_village: bool,
     report: ImportReport,
 ) -> None:
     """Extract one file into the states of the villages it concerns, skipping duplicates."""
     path = str(workbook.path)
     if importer_class.township:
         options = next(iter(states.values())).options
-        importer = importer_class(ImportOptions(chart=options.chart, hidden=options.hidden))
+        importer = importer_class(
+            ImportOptions(chart=options.chart, hidden=options.hidden, columns=options.columns)
+        )
         entries = importer.extract(path, [])
-        for folder, part in dispatch(workbook, entries, targets, report).items():
+        parts = dispatch(workbook, entries, targets, into_village, report)
+        for folder, part in parts.items():
             file_report = add(states[folder], importer, workbook, part)
             if file_report.archive is not None:
                 report.registers[folder.parent / file_report.archive] = workbook.path
@@ -340,30 +373,38 @@ def extract(
 
 
 def dispatch(
-    workbook: Workbook, entries: data.Entries, targets: list[Path], report: ImportReport
+    workbook: Workbook,
+    entries: data.Entries,
+    targets: list[Path],
+    into_village: bool,
+    report: ImportReport,
 ) -> dict[Path, list]:
-    """A township-wide file's entries by village folder. Into one village, the other villages' rows
-    are only counted; into a township, a row naming a village it has no ledger for is refused."""
+    """A township-wide file's entries by village folder. Into one village, the other villages'
+    rows are only counted; into a township (of any number of villages), the rows naming a
+    village it has no ledger for are refused, one line per village."""
     by_name = {squeeze(t.name): t for t in targets}
     township = targets[0].parent
     parts: dict[Path, list] = defaultdict(list)
-    problems = []
+    missing: dict[str, list[tuple[str, int]]] = defaultdict(list)  # village → its rows
     for entry in entries:
         name = entry.meta[VILLAGE_KEY]
         if name in by_name:
             parts[by_name[name]].append(entry)
-        elif len(targets) == 1 or layout.is_village(township / name):
+        elif into_village or layout.is_village(township / name):
             report.other_villages += 1
-        else:
-            problems.append(
-                Problem(
-                    workbook.label,
-                    entry.meta["sheet"],
-                    entry.meta["row"],
-                    f"村 “{name}” 在 {township.name} 下没有账套 (no such village): "
-                    f"先 cunzhang village new {township.name}/{name}",
-                )
-            )
+        elif (where := (entry.meta["sheet"], int(entry.meta["row"]))) not in missing[name]:
+            missing[name].append(where)
+    problems = []
+    for name, rows in missing.items():
+        (sheet, row), rest = rows[0], rows[1:]
+        others = (
+            f" (另有 {len(rest)} 行: {'、'.join(str(r) for _, r in rest[:10])})" if rest else ""
+        )
+        message = (
+            f"村 “{name}” 在 {township.name} 下没有账套 (no such village): "
+            f"先 cunzhang village new {township.name}/{name}{others}"
+        )
+        problems.append(Problem(workbook.label, sheet, row, message))
     if problems:
         raise ImportRefused(problems)
     return parts

@@ -36,6 +36,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import python_calamine
+from beangulp.exceptions import Error as BeangulpError
 
 from importers.bounds import (
     MAX_CELLS,
@@ -54,17 +55,36 @@ TEN_THOUSAND = Decimal(10000)
 #: Rows that carry or total earlier rows: never transactions (a text cell starts with one).
 TOTAL_WORDS = (
     "合计", "小计", "累计", "总计", "本月合计", "本月累计", "本年累计", "本期合计", "本日合计",
-    "本季合计", "过次页", "结转下年",
+    "本季合计", "本季累计", "本年合计", "本页合计", "本页小计", "本月发生额", "本期发生额",
+    "过次页", "转次页", "过下页", "结转下年", "结转下页",
 )  # fmt: skip
 DATED_TOTAL_WORDS = tuple(w for w in TOTAL_WORDS if w not in ("累计", "总计"))
+#: Totals that cover the rows of one month: their 借方 and 贷方 are checked against those rows.
+MONTH_TOTAL_WORDS = ("本月合计", "本月发生额", "本月小计", "本期合计", "本期发生额")
 #: Rows that state the balance brought forward: not transactions, but the balance check's start.
-OPENING_WORDS = ("期初余额", "上年结转", "承前页", "上月结转", "上期结转", "年初余额", "期初")
+OPENING_WORDS = (
+    "期初余额", "上年结转", "上年结余", "上年结存", "上年余额", "承上年", "承前页", "承上页",
+    "接上页", "上月结转", "上期结转", "年初余额", "期初结存", "期初",
+)  # fmt: skip
+#: Words of the lines a bank or package prints after the last row (counts, totals, print
+#: time, disclaimers, stamps): such a line is skipped when it has no date and amount.
+FOOTER_WORDS = (
+    "笔数", "合计", "小计", "总计", "累计", "打印", "仅供参考", "经办", "复核", "审核", "制表",
+    "制单", "主管", "负责人", "记账", "出纳", "会计", "盖章", "签章", "签字", "页", "注:",
+    "备注", "发生额", "期末余额", "账户余额", "可用余额", "以上", "柜员",
+)  # fmt: skip
+#: The village's own header words (:func:`importers.columns.load_columns`).
+COLUMNS_FILE = "import-columns.csv"
 #: How many rows from the top of a sheet the header may be found in.
 HEADER_SEARCH_ROWS = 30
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-DATE_TEXT = re.compile(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
-DATE_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})")
+#: A time of day after a date (bank exports write ``2024-01-05 10:22:31``): ignored.
+TIME_OF_DAY = r"(?:T?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+DATE_TEXT = re.compile(
+    r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?\s*" + TIME_OF_DAY
+)
+DATE_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})" + TIME_OF_DAY)
 YEAR_TEXT = re.compile(r"((?:19|20)\d{2})\s*年")
 UNIT_TEXT = re.compile(r"单位\s*[:：]?\s*(万元|元)")
 HEADER_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
@@ -82,7 +102,9 @@ def _starting(words: tuple[str, ...]) -> re.Pattern[str]:
 
 TOTAL_START = _starting(TOTAL_WORDS)
 DATED_TOTAL_START = _starting(DATED_TOTAL_WORDS)
+MONTH_TOTAL_START = _starting(MONTH_TOTAL_WORDS)
 OPENING_START = _starting(OPENING_WORDS)
+FOOTER_WORDS_RE = re.compile("|".join(re.escape(w) for w in FOOTER_WORDS))
 
 
 @dataclass(frozen=True)
@@ -102,8 +124,12 @@ class Problem:
         return f"{self.file}:{self.sheet}:{self.row}: {self.message}"
 
 
-class ImportRefused(Exception):
-    """The input was refused; ``problems`` says why, one line each."""
+class ImportRefused(BeangulpError):
+    """The input was refused; ``problems`` says why, one line each.
+
+    A beangulp error, so that beangulp's own commands (``import.py extract``) print the
+    lines as they are, not as "Exception in importer code" with a traceback.
+    """
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
@@ -307,6 +333,9 @@ class Dialect:
     #: The field that marks a data row; a row with it is a total only by a phrase no
     #: account name starts with (a trial balance's 152 累计折旧 row has a code, no date).
     row_key = "date"
+    #: Rows carry a running ``balance``: a row that states a balance and no amount (上年结转,
+    #: 过次页, 1月1日 期初余额 …) is a balance check (an ``opening`` record), dated or not.
+    running_balance = False
 
     @classmethod
     def columns(cls) -> dict[str, Column]:
@@ -514,47 +543,74 @@ def _cell_words(rows: list[list], index: int) -> list[tuple[str, ...]]:
     return words
 
 
-def _match(dialect: type[Dialect], rows: list[list], index: int) -> dict[str, int] | None:
-    """The dialect's columns found at row ``index``, or ``None`` if a required one is missing."""
+#: A village's own header words (``import-columns.csv``): a word it uses → the word of ours
+#: it means (``记帐日`` → ``日期``), both squeezed.
+Synonyms = dict[str, str]
+
+
+def _columns_found(
+    dialect: type[Dialect], rows: list[list], index: int, synonyms: Synonyms
+) -> dict[str, int]:
+    """The dialect's columns found at row ``index`` (月 and 日 when there is no date)."""
     words = _cell_words(rows, index)
+    theirs: dict[str, list[str]] = {}
+    for word, ours in synonyms.items():
+        theirs.setdefault(ours, []).append(word)
     found: dict[str, int] = {}
     taken: set[int] = set()
-    for name, column in dialect.columns().items():
-        col = _find(column, words, taken)
+    for name, column in [*dialect.columns().items(), ("month", MONTH), ("day", DAY)]:
+        if name in ("month", "day") and ("date" not in dialect.columns() or "date" in found):
+            continue
+        options = [w for word in column.words for w in (word, *theirs.get(word, ()))]
+        col = _find(options, words, taken)
         if col is not None:
             found[name] = col
             taken.add(col)
-    for part in (MONTH, DAY):
-        if "date" in dialect.columns() and "date" not in found:
-            col = _find(part, words, taken)
-            if col is not None:
-                found[part.field] = col
-                taken.add(col)
-    has_date = "date" in found or {"month", "day"} <= found.keys()
-    for name, column in dialect.columns().items():
-        if column.required and name not in found and not (name == "date" and has_date):
-            return None
-    if any(not set(group) & found.keys() for group in dialect.one_of):
-        return None
     return found
 
 
-def _find(column: Column, words: list[tuple[str, ...]], taken: set[int]) -> int | None:
-    for word in column.words:
-        for col, options in enumerate(words):
-            if col not in taken and word in options:
+def _missing(dialect: type[Dialect], found: dict[str, int]) -> list[str]:
+    """The required columns (a header word of each) the found ones lack."""
+    has_date = "date" in found or {"month", "day"} <= found.keys()
+    missing = [
+        column.words[0]
+        for name, column in dialect.columns().items()
+        if column.required and name not in found and not (name == "date" and has_date)
+    ]
+    columns = dialect.columns()
+    for group in dialect.one_of:
+        if not set(group) & found.keys():
+            missing.append("/".join(columns[name].words[0] for name in group))
+    return missing
+
+
+def _match(
+    dialect: type[Dialect], rows: list[list], index: int, synonyms: Synonyms
+) -> dict[str, int] | None:
+    """The dialect's columns found at row ``index``, or ``None`` if a required one is missing."""
+    found = _columns_found(dialect, rows, index, synonyms)
+    return None if _missing(dialect, found) else found
+
+
+def _find(options: list[str], words: list[tuple[str, ...]], taken: set[int]) -> int | None:
+    for word in options:
+        for col, cell in enumerate(words):
+            if col not in taken and word in cell:
                 return col
     return None
 
 
-def find_header(sheet: Sheet, dialects: list[type[Dialect]]) -> Header | None:
-    """The first row (from the top) that is the header of one of the dialects, tried in order."""
+def find_header(
+    sheet: Sheet, dialects: list[type[Dialect]], synonyms: Synonyms | None = None
+) -> Header | None:
+    """The first row (from the top) that is the header of one of the dialects, tried in order;
+    ``synonyms`` are the village's own header words (:data:`Synonyms`)."""
     limit = min(len(sheet.rows), HEADER_SEARCH_ROWS)
     for index in range(limit):
         if not any(text_of(v) for v in sheet.rows[index]):
             continue
         for dialect in dialects:
-            columns = _match(dialect, sheet.rows, index)
+            columns = _match(dialect, sheet.rows, index, synonyms or {})
             if columns is None:
                 continue
             above = [" ".join(text_of(v) for v in row if text_of(v)) for row in sheet.rows[:index]]
@@ -566,6 +622,33 @@ def find_header(sheet: Sheet, dialects: list[type[Dialect]]) -> Header | None:
                 continue
             return Header(dialect, sheet, index, columns, _units(sheet, index, columns), above)
     return None
+
+
+def header_diagnosis(
+    workbook: Workbook, dialects: list[type[Dialect]], synonyms: Synonyms | None = None
+) -> str:
+    """Why no header was found, for a one-line refusal: the row that came closest to one of
+    the dialects' headers, the columns it lacks, and how to map a column of its own."""
+    best: tuple[int, int, str, list[str], type[Dialect]] | None = None
+    for sheet in workbook.sheets:
+        for index in range(min(len(sheet.rows), HEADER_SEARCH_ROWS)):
+            cells = [squeeze(text_of(v)) for v in sheet.rows[index]]
+            if sum(1 for c in cells if c) < 2:
+                continue
+            for order, dialect in enumerate(dialects):
+                found = _columns_found(dialect, sheet.rows, index, synonyms or {})
+                missing = _missing(dialect, found)
+                score = len(found) - len(missing)
+                if best is None or (score, -order) > (best[0], best[1]):
+                    shown = "|".join(c for c in cells if c)
+                    best = (score, -order, shown, missing, dialect)
+    if best is None or not best[3]:
+        return "找到的表头 (found): 无; 应有 (expected) 日期、摘要、借方、贷方、余额 等列"
+    _, _, shown, missing, dialect = best
+    return (
+        f"找到的表头 (found) “{shown[:120]}”, 按{dialect.kind}缺少 (expected) {'、'.join(missing)};"
+        f" 若表中另有名称, 在村文件夹的 {COLUMNS_FILE} 中写一行 表头,字段 (如 记帐日,日期)"
+    )
 
 
 def _units(sheet: Sheet, index: int, columns: dict[str, int]) -> dict[str, Decimal]:
@@ -598,8 +681,9 @@ class Record:
     sheet: str
     row: int
     values: dict[str, object]
-    opening: bool = False  # a 期初余额/承前页 row: only its balance counts
+    opening: bool = False  # a 期初余额/承前页 row, or one stating only a balance: a check
     broken: bool = False  # a cell could not be read (the problem is already reported)
+    total: str = ""  # a summary row's kind ("month" or "other"), when asked for (``totals``)
 
 
 def row_text(row: list) -> str:
@@ -621,12 +705,69 @@ def is_opening(text: str) -> bool:
     return OPENING_START.search(text) is not None
 
 
-def records(header: Header, label: str, problems: list[Problem]) -> Iterator[Record]:
+def is_footer(text: str, flows: bool) -> bool:
+    """A line (:func:`row_text`) a bank or package prints below the data: one with a
+    :data:`FOOTER_WORDS` word, which must lead the line if it has amounts (``借方笔数: 4``)."""
+    return FOOTER_WORDS_RE.search(text.split(CELL_SEPARATOR, 1)[0] if flows else text) is not None
+
+
+@dataclass(slots=True)
+class _Row:
+    """A row parsed, before it is told apart (data, carried balance, total, footer)."""
+
+    number: int
+    text: str
+    values: dict[str, object]
+    failed: list[tuple[int, str]]
+    keyed: bool  # it has the dialect's row key (a date, a code)
+    flows: bool  # it has an amount other than a balance, or an unreadable one
+    money: bool  # it has any amount, a balance included, or an unreadable one
+
+
+def records(
+    header: Header, label: str, problems: list[Problem], totals: bool = False
+) -> Iterator[Record]:
     """The data rows below the header, parsed; unreadable cells are added to ``problems``.
 
-    Blank rows, signature and note rows (no date and no amount), and total rows are
-    skipped; opening-balance rows are yielded with ``opening=True``.
+    Blank rows, signature and note rows (no date and no amount), total rows and the
+    footer lines after the last data row (:func:`is_footer`; a row with a date and an
+    amount is data wherever it is) are skipped; carried-balance rows are yielded with
+    ``opening=True``, and with ``totals`` the total rows that have amounts with ``total``.
     """
+    sheet = header.sheet.name
+    parsed = list(_parsed_rows(header))
+    last = max((i for i, row in enumerate(parsed) if row.keyed and row.money), default=-1)
+    stated = header.dialect.running_balance and "balance" in header.columns
+    key = header.dialect.row_key  # footers only below rows keyed by a date or a code
+    footers = key in header.columns or (key == "date" and "month" in header.columns)
+    for index, row in enumerate(parsed):
+        values, text = row.values, row.text
+        balance_only = stated and not row.flows and values.get("balance") is not None
+        total = is_total(text, row.keyed)
+        if (is_opening(text) and (not row.keyed or balance_only)) or (balance_only and total):
+            yield Record(sheet, row.number, values, opening=True)
+            continue
+        if total:
+            if totals and row.flows and not row.failed:
+                kind = "month" if MONTH_TOTAL_START.search(text) else "other"
+                yield Record(sheet, row.number, values, total=kind)
+            continue
+        if footers and index > last and is_footer(text, row.flows):
+            continue  # 借方笔数: 4, 打印时间, 经办/复核 …
+        if balance_only and not row.failed:
+            yield Record(sheet, row.number, values, opening=True)  # a balance stated alone
+            continue
+        if values.get("date") is None and not row.money:
+            continue  # a blank, note or signature row
+        for col, message in row.failed:
+            problems.append(
+                Problem(label, sheet, row.number, f"{_column_label(header, col)}: {message}")
+            )
+        yield Record(sheet, row.number, values, broken=bool(row.failed))
+
+
+def _parsed_rows(header: Header) -> Iterator[_Row]:
+    """The non-blank rows below the header, each cell parsed by its column."""
     sheet = header.sheet
     columns = header.dialect.columns()
     plan = [  # (field, column index, its parser, its unit), made once for every row
@@ -638,14 +779,21 @@ def records(header: Header, label: str, problems: list[Problem]) -> Iterator[Rec
         )
         for name, col in header.columns.items()
     ]
-    amounts = [name for name in header.columns if isinstance(columns.get(name), Amount)]
-    amount_columns = {header.columns[name] for name in amounts}
+    flow_columns = {
+        col
+        for name, col in header.columns.items()
+        if isinstance(columns.get(name), Amount) and name != "balance"
+    }
+    flow_fields = [name for name, col in header.columns.items() if col in flow_columns]
+    money_columns = {
+        col for name, col in header.columns.items() if isinstance(columns.get(name), Amount)
+    }
     year = header.year
     first = header.index + 1
+    row_key = header.dialect.row_key
     for number, row in enumerate(sheet.rows[first:], sheet.first_row + first):
         if row.count("") + row.count(None) == len(row):
             continue  # a blank row
-        text = row_text(row)
         values: dict[str, object] = {}
         failed = []
         for name, col, parse, unit in plan:
@@ -656,20 +804,13 @@ def records(header: Header, label: str, problems: list[Problem]) -> Iterator[Rec
                 failed.append((col, str(error)))
         if "month" in values and values.get("date") is None:
             values["date"] = _month_day(values, year, header.columns["month"], failed)
-        undated = values.get("date") is None
-        keyed = bool(values.get(header.dialect.row_key))
-        if undated and not keyed and is_opening(text):
-            yield Record(sheet.name, number, values, opening=True)
-            continue
-        has_money = any([values[name] for name in amounts]) or any(
-            col in amount_columns for col, _ in failed
+        flows = any(values[name] for name in flow_fields) or any(
+            col in flow_columns for col, _ in failed
         )
-        if (undated and not has_money) or is_total(text, keyed):
-            continue  # a total, blank, note or signature row
-        for col, message in failed:
-            column_name = _column_label(header, col)
-            problems.append(Problem(label, sheet.name, number, f"{column_name}: {message}"))
-        yield Record(sheet.name, number, values, broken=bool(failed))
+        money = flows or bool(values.get("balance"))
+        money = money or any(col in money_columns for col, _ in failed)
+        keyed = bool(values.get(row_key))
+        yield _Row(number, row_text(row), values, failed, keyed, flows, money)
 
 
 def _month_day(values: dict, year: int | None, col: int, failed: list) -> datetime.date | None:

@@ -41,14 +41,17 @@ class VoucherColumns(Dialect):
 
     kind = "凭证列表"
     excluded = ("余额", "日记账")  # a journal with a 凭证号 column is still a journal
-    one_of = (("code", "name"),)
+    one_of = (("code", "name"), ("debit", "amount"), ("credit", "amount"))
     date = Date("日期", "凭证日期", "记账日期", "制单日期", required=True)
     voucher = Text("凭证字号", "凭证号", "凭证编号", "凭证字", required=True)
     summary = Text("摘要", "内容摘要", "分录摘要")
     code = Text("科目编码", "科目代码", "会计科目编码", "科目编号")
-    name = Text("科目名称", "会计科目", "科目全称", "科目")
-    debit = Amount("借方金额", "借方", "借方发生额", required=True)
-    credit = Amount("贷方金额", "贷方", "贷方发生额", required=True)
+    name = Text("科目名称", "会计科目", "科目全称", "科目", "一级科目")
+    detail = Text("明细科目", "明细", "子目", "二级科目", "辅助核算")
+    debit = Amount("借方金额", "借方", "借方发生额", "借方本币")
+    credit = Amount("贷方金额", "贷方", "贷方发生额", "贷方本币")
+    amount = Amount("金额", "发生额", "本币金额")  # with a 方向, or signed (+ debit)
+    direction = Text("方向", "借贷方向", "借贷", "借/贷", "借贷标志")
     project = Text("项目编号", "项目代码", "项目号")
 
 
@@ -65,6 +68,27 @@ class Voucher:
         default_factory=list
     )  # record, account, amount
     broken: bool = False  # a line was refused (and reported): do not report the imbalance too
+
+
+#: A one-column amount's 方向: debit +, credit -.
+DIRECTIONS = {"借": 1, "借方": 1, "贷": -1, "贷方": -1}
+
+
+def line_amount(values: dict) -> tuple[Decimal | None, str]:
+    """A voucher line's amount, debit + and credit -, from 借方/贷方 or one 金额 (with a
+    方向, or signed); ``(None, reason)`` when it cannot be told."""
+    if values.get("amount") is not None:
+        amount = values["amount"]
+        side = squeeze(str(values.get("direction") or ""))
+        sign = DIRECTIONS.get(side, 0) if side else 1
+        if not sign or (side and amount < 0):
+            return None, f"方向 “{side}” 应为 借 或 贷, 金额应为正数"
+        return sign * amount, ""
+    debit = values.get("debit") or ZERO
+    credit = values.get("credit") or ZERO
+    if debit and credit:
+        return None, "借方和贷方都有金额: 一行只应填一方"
+    return debit - credit, ""
 
 
 class VoucherImporter(SheetImporter):
@@ -119,20 +143,20 @@ class VoucherImporter(SheetImporter):
                 summary = values.get("summary") or ""
                 current = Voucher(date, number, summary, record.sheet, record.row)
                 found.append(current)
-            debit = values.get("debit") or ZERO
-            credit = values.get("credit") or ZERO
-            if debit and credit:
-                problems.append(Problem(*where, "借方和贷方都有金额: 一行只应填一方"))
+            amount, message = line_amount(values)
+            if amount is None:
+                problems.append(Problem(*where, message))
                 current.broken = True
                 continue
-            code, name = values.get("code") or "", values.get("name") or ""
+            code = values.get("code") or ""
+            name = "-".join(filter(None, [values.get("name"), values.get("detail")]))
             create = self.options.create_accounts
             account, reason = book.resolve(code, name, date, create)
             if account is None:
                 problems.append(Problem(*where, f"科目 “{code} {name}”: {reason}"))
                 current.broken = True
                 continue
-            current.lines.append((record, account, debit - credit))
+            current.lines.append((record, account, amount))
         return found
 
     def transaction(
