@@ -8,6 +8,7 @@
     2024-01-01 custom "cunzhang-option" "agency" "青石镇农经站"
     2024-01-01 custom "cunzhang-option" "unidentified_receipts" "应付款-暂收款"
     2024-01-01 custom "cunzhang-option" "unidentified_payments" "应收款-暂付款"
+    2024-01-01 custom "cunzhang-option" "contract_threshold" 50000
 
 A county that requires the township review (一审) before execution says so with
 ``township_review``; the others have defaults below. ``organisation`` and ``agency`` name
@@ -15,6 +16,8 @@ the 公开单位 and 编制单位 of the disclosures (unset: the village's 集�
 township's 农村经营管理站). ``unidentified_receipts`` and ``unidentified_payments`` name
 the accounts where a bank statement's unclassified receipts and payments wait (unset:
 应付款-待查明款项 and 应收款-待查明款项, :data:`importers.accounts.UNIDENTIFIED`).
+``contract_threshold`` is the contract value (all its rent, 元) above which a contract
+needs the decision steps before signing (unset: none does; ``projects.registers``).
 When an option is set twice, the later setting counts.
 """
 
@@ -36,6 +39,7 @@ class LedgerOptions:
     agency: str | None = None
     unidentified_receipts: str | None = None
     unidentified_payments: str | None = None
+    contract_threshold: Decimal | None = None
 
 
 def read(entries: data.Directives) -> LedgerOptions:
@@ -56,6 +60,9 @@ def read(entries: data.Directives) -> LedgerOptions:
         agency=as_text(values.get("agency")),
         unidentified_receipts=as_text(values.get("unidentified_receipts")),
         unidentified_payments=as_text(values.get("unidentified_payments")),
+        contract_threshold=(
+            Decimal(str(values["contract_threshold"])) if "contract_threshold" in values else None
+        ),
     )
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from projects import model, options, transaction_facts
+from projects import model, options, register_reports, transaction_facts
 from projects.project_totals import ProjectTotals, project_totals
 from projects.transaction_facts import ZERO
 
@@ -83,6 +83,10 @@ COLUMNS: dict[str, list[Column]] = {
     ],
 }
 
+COLUMNS.update(
+    {name: [Column(*spec) for spec in specs] for name, specs in register_reports.COLUMNS.items()}
+)
+
 BAND_NAMES = ("无收益", "5万元以下", "5万至10万元", "10万元以上")
 
 
@@ -95,10 +99,11 @@ class VillageBooks:
     entries: data.Directives
     declarations: model.Declarations
     options: options.LedgerOptions
+    township: str = ""
 
     @classmethod
-    def of(cls, village: str, entries: data.Directives) -> VillageBooks:
-        return cls(village, entries, model.read(entries), options.read(entries))
+    def of(cls, village: str, entries: data.Directives, township: str = "") -> VillageBooks:
+        return cls(village, entries, model.read(entries), options.read(entries), township)
 
     def transactions(self, until: datetime.date | None = None) -> list[data.Transaction]:
         """Real transactions (no closing entries), up to ``until`` inclusive."""
@@ -448,4 +453,5 @@ REPORTS: dict[str, Callable[[VillageBooks, int | None], list]] = {
     "funds": fund_rows,
     "income": income_rows,
     "secretaries": secretary_rows,
+    **register_reports.REPORTS,
 }

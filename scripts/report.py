@@ -128,7 +128,8 @@ def report(
     scheduler: str | None,
     jobs: int | None,
 ) -> None:
-    """报表: 项目 projects, 帮扶资金 funds, 集体收入 income, 第一书记 secretaries."""
+    """报表: 项目 projects, 帮扶资金 funds, 集体收入 income, 第一书记 secretaries,
+    合同 contracts, 资产 assets, 资源 resources (三资台账)."""
     villages = obj.villages(path)
     try:
         rows = township.report(villages, name, year, jobs, engine=engine, scheduler=scheduler)

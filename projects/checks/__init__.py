@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from beancount.core import data
 
-from projects.checks import account_names, budget, decision_first, declarations, earmarked
+from projects.checks import (
+    account_names,
+    budget,
+    contract_decisions,
+    contract_receipts,
+    decision_first,
+    declarations,
+    earmarked,
+    register_books,
+    registers_declared,
+)
 
 __plugins__ = ("run",)
 
@@ -21,6 +31,10 @@ RULES = (
     decision_first.check,
     budget.check,
     earmarked.check,
+    registers_declared.check,
+    register_books.check,
+    contract_receipts.check,
+    contract_decisions.check,
 )
 
 

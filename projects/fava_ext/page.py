@@ -98,7 +98,9 @@ def computed(ledger: FavaLedger, key: Hashable, compute: Callable[[], T]) -> T:
 def books_of(ledger: FavaLedger) -> VillageBooks:
     """The village's books (entries, declarations, options) from a Fava ledger."""
     return computed(
-        ledger, "books", lambda: VillageBooks.of(village_of(ledger), ledger.all_entries)
+        ledger,
+        "books",
+        lambda: VillageBooks.of(village_of(ledger), ledger.all_entries, township_of(ledger)),
     )
 
 
