@@ -7,6 +7,8 @@ import datetime
 import json
 import random
 from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -318,20 +320,26 @@ def test_assets_and_resources_tables() -> None:
     assert resources["林地", "自营"].contracted == D("200")  # C2025-01 in force
 
 
+def write_village(ledgers: Path, name: str) -> Path:
+    """A village ledger on disk holding :data:`LEDGER`."""
+    folder = new_village(ledgers, f"测试镇/{name}", datetime.date(2024, 1, 1))
+    accounts = "\n".join(
+        f'2024-01-01 open {account} CNY\n  code: "{account.split(":")[-1][:5]}"'
+        for account in (BANK, RENT, OFFICE, SHED, "Expenses:513-管理费用:51301-折旧费")
+    )
+    with (folder / "accounts.beancount").open("a", encoding="utf-8") as handle:
+        handle.write("\n" + accounts + "\n")
+    with (folder / "projects.beancount").open("a", encoding="utf-8") as handle:
+        handle.write(REGISTERS)
+    (folder / "journal" / "2024.beancount").write_text(BOOKS + PAYMENTS, "utf-8")
+    return folder
+
+
 def test_report_cli_over_a_township(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("CUNZHANG_CACHE", str(tmp_path / "cache"))
     ledgers = tmp_path / "ledgers"
     for name in ("甲村", "乙村"):
-        folder = new_village(ledgers, f"测试镇/{name}", datetime.date(2024, 1, 1))
-        accounts = "\n".join(
-            f'2024-01-01 open {account} CNY\n  code: "{account.split(":")[-1][:5]}"'
-            for account in (BANK, RENT, OFFICE, SHED, "Expenses:513-管理费用:51301-折旧费")
-        )
-        with (folder / "accounts.beancount").open("a", encoding="utf-8") as handle:
-            handle.write("\n" + accounts + "\n")
-        with (folder / "projects.beancount").open("a", encoding="utf-8") as handle:
-            handle.write(REGISTERS)
-        (folder / "journal" / "2024.beancount").write_text(BOOKS + PAYMENTS, "utf-8")
+        write_village(ledgers, name)
     assert run_cli("check", "测试镇", ledgers=ledgers).exit_code == 0
     result = run_cli(
         "report", "contracts", "测试镇", "--year", "2025", "--format", "json", ledgers=ledgers
@@ -351,3 +359,26 @@ def test_report_cli_over_a_township(tmp_path, monkeypatch) -> None:
     csv_text = run_cli("report", "resources", "测试镇", "--format", "csv", ledgers=ledgers).stdout
     assert csv_text.splitlines()[0].startswith("乡镇,村,类别,状态")
     assert "合计" in csv_text.splitlines()[-1]
+
+
+def test_fava_page_shows_the_registers_and_opens_a_contract(tmp_path) -> None:
+    from fava.util import slugify
+
+    from scripts.serve import make_app
+
+    folder = write_village(tmp_path / "ledgers", "甲村")
+    client = make_app([folder]).test_client()
+    slug = slugify("测试镇 甲村")
+    page = client.get(f"/{slug}/extension/Registers/?time=2025")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for figure in ("24,000.00", "18,000.00", "6,000.00", "222,000.00", "东山坡耕地"):
+        assert figure in html, figure
+    assert "?contract=C2024-01#schedule" in html
+    detail = client.get(f"/{slug}/extension/Registers/?contract=C2024-01&time=2025")
+    html = unquote(detail.get_data(as_text=True))
+    # the schedule with the amount due to date, the receipts with the received to date
+    for text in ("2025-12-31", "24,000.00", "5,000.00", "7,000.00", "12,000.00", "18,000.00"):
+        assert text in html, text
+    assert "^C2024-01" in html  # the receipts in the journal
+    assert client.get(f"/{slug}/extension/Registers/?contract=C9").status_code == 400

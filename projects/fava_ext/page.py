@@ -28,14 +28,14 @@ from fava.core import FavaLedger
 from fava.ext import FavaExtensionBase
 from flask import Response, abort, current_app, url_for
 
-from projects import reports
+from projects import register_reports, reports
 from projects.fava_ext import links
 from projects.reports import VillageBooks
 
 T = TypeVar("T")
 
 #: The pages, by class name, in the order of Fava's sidebar.
-PAGES = ("ProjectLedger", "SupportFunds", "CollectiveIncome", "DisclosurePreview")
+PAGES = ("ProjectLedger", "SupportFunds", "CollectiveIncome", "Registers", "DisclosurePreview")
 
 
 def village_of(ledger: FavaLedger) -> str:
@@ -125,9 +125,12 @@ def claim_findings(village: VillageBooks, year: int | None = None) -> list[repor
     return reports.match_claims(village, reports.year_end(year))
 
 
-#: The tables the pages show, by name: four of ``projects.reports`` and the fund findings.
+#: The tables the pages show, by name: those of ``projects.reports`` and the fund findings.
 TABLES: dict[str, Callable[[VillageBooks, int | None], list]] = {
-    **{name: reports.REPORTS[name] for name in ("projects", "funds", "income", "secretaries")},
+    **{
+        name: reports.REPORTS[name]
+        for name in ("projects", "funds", "income", "secretaries", *register_reports.REPORTS)
+    },
     "findings": claim_findings,
 }
 
