@@ -272,7 +272,7 @@ REPORTS: dict[str, Callable[[VillageBooks, int | None], list]] = {
 def disclosure_sections(village: VillageBooks, end: datetime.date) -> dict[str, list[dict]]:
     """The 2011 rules' 资源 (resources by kind and status, and each resource's use) and
     发包租赁 (each contract: party, subject, term, rent due, received, arrears) sections
-    at the period's ``end``; party names masked."""
+    at the period's ``end``; party names masked. Empty for a ledger without registers."""
     resources = [
         {
             "kind": row.kind,
@@ -297,4 +297,4 @@ def disclosure_sections(village: VillageBooks, end: datetime.date) -> dict[str, 
         }
         for row in contracts_at(village, end)
     ]
-    return {"resources": resources, "leases": leases}
+    return {"resources": resources, "leases": leases} if resources or leases else {}

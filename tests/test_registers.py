@@ -382,3 +382,22 @@ def test_fava_page_shows_the_registers_and_opens_a_contract(tmp_path) -> None:
         assert text in html, text
     assert "^C2024-01" in html  # the receipts in the journal
     assert client.get(f"/{slug}/extension/Registers/?contract=C9").status_code == 400
+
+
+def test_disclosure_sections_from_the_registers() -> None:
+    from projects import disclosure
+    from projects.periods import parse_period
+
+    shown = disclosure.compute(village_books(LEDGER), parse_period("2025Q2"))
+    leases = {row["contract"]: row for row in shown.registers["leases"]}
+    # at 2025-06-30: 2024's 12000 paid (5000 + 7000), 2025's not yet due; C2025-01's 3000 is.
+    assert (leases["C2024-01"]["due"], leases["C2024-01"]["arrears"]) == (D("12000.00"), 0)
+    assert (leases["C2025-01"]["due"], leases["C2025-01"]["arrears"]) == (D("3000.00"), 3000)
+    assert {(r["kind"], r["status"], r["area"]) for r in shown.registers["resources"]} == {
+        ("耕地", "发包", D("100")),
+        ("耕地", "未利用", D("30")),
+        ("林地", "自营", D("200")),
+    }
+    assert shown.to_json()["registers"]["leases"][0]["due"] == "12000.00"
+    plain = disclosure.compute(village_books(BOOKS), parse_period("2025Q2"))
+    assert plain.registers == {}
