@@ -23,8 +23,10 @@ before the start, and an unknown 使用状态, 缴费周期 or 缴费时间 are 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from functools import partial
+from typing import NamedTuple
 
 from beancount.core import data
 from beancount.core.amount import Amount as BeanAmount
@@ -39,7 +41,6 @@ from importers.sheet import (
     Dialect,
     Header,
     Problem,
-    Record,
     Text,
     Workbook,
     column_label,
@@ -113,6 +114,18 @@ class ContractColumns(Dialect):
     pay = Text("缴费时间", "付款时间", "支付时间")
 
 
+class Row(NamedTuple):
+    """A row's values, the label of a field's column, and what the ledger declares."""
+
+    values: dict
+    label: Callable[[str], str]
+    declared: registers.Registers
+
+
+#: A declaration's date, values and metadata.
+Parsed = tuple[datetime.date, list[str], dict]
+
+
 class DeclarationSheet(SheetImporter):
     """A register whose rows become declarations (one village per file)."""
 
@@ -139,17 +152,17 @@ class DeclarationSheet(SheetImporter):
                     continue
                 where = (workbook.label, record.sheet, record.row)
                 found: list[str] = []
-                parsed = self.parse(header, record, book, declared, found)
+                row = Row(record.values, partial(column_label, header), declared)
+                parsed = self.parse(row, book, found)
                 if found or parsed is None:
                     problems.extend(Problem(*where, message) for message in found)
                     continue
                 date, values, meta = parsed
                 content = (self.directive, date.isoformat(), *map(str, values), str(meta))
                 entry_meta = provenance.meta(record.sheet, record.row, content)
-                rid = values[0]
-                if rid in seen or (
-                    rid in self.known(declared) and entry_meta["import_key"] not in imported
-                ):  # the same row imported before is a duplicate, skipped, not a conflict
+                rid, known = values[0], getattr(declared, self.directive + "s")
+                # the same row imported before is a duplicate (skipped), not a conflict
+                if rid in seen or (rid in known and entry_meta["import_key"] not in imported):
                     message = f"{column_label(header, 'id')}: {rid} 重复 (declared twice)"
                     problems.append(Problem(*where, message))
                 seen.add(rid)
@@ -158,17 +171,7 @@ class DeclarationSheet(SheetImporter):
                 entries.append(data.Custom(entry_meta, date, self.directive, values_))
         return entries
 
-    def known(self, declared: registers.Registers) -> dict:
-        raise NotImplementedError
-
-    def parse(
-        self,
-        header: Header,
-        record: Record,
-        book: AccountBook,
-        declared: registers.Registers,
-        found: list[str],
-    ) -> tuple[datetime.date, list[str], dict] | None:
+    def parse(self, row: Row, book: AccountBook, found: list[str]) -> Parsed | None:
         """The directive's date, values and metadata; problems appended to ``found``."""
         raise NotImplementedError
 
@@ -179,19 +182,8 @@ class AssetRegisterImporter(DeclarationSheet):
     dialect = AssetColumns
     directive = "asset"
 
-    def known(self, declared: registers.Registers) -> dict:
-        return declared.assets
-
-    def parse(
-        self,
-        header: Header,
-        record: Record,
-        book: AccountBook,
-        declared: registers.Registers,
-        found: list[str],
-    ) -> tuple[datetime.date, list[str], dict] | None:
-        values = record.values
-        label = partial(column_label, header)
+    def parse(self, row: Row, book: AccountBook, found: list[str]) -> Parsed | None:
+        values, label, _ = row
         rid, name = squeeze(values.get("id") or ""), values.get("name") or ""
         if not rid.isascii() or not rid:
             found.append(f"{label('id')}: “{rid}” 应为英文字母和数字 (ASCII), 如 A001")
@@ -252,19 +244,8 @@ class ContractRegisterImporter(DeclarationSheet):
     dialect = ContractColumns
     directive = "contract"
 
-    def known(self, declared: registers.Registers) -> dict:
-        return declared.contracts
-
-    def parse(
-        self,
-        header: Header,
-        record: Record,
-        book: AccountBook,
-        declared: registers.Registers,
-        found: list[str],
-    ) -> tuple[datetime.date, list[str], dict] | None:
-        values = record.values
-        label = partial(column_label, header)
+    def parse(self, row: Row, book: AccountBook, found: list[str]) -> Parsed | None:
+        values, label, declared = row
         cid, party = squeeze(values.get("id") or ""), values.get("party") or ""
         if not registers.CONTRACT_LINK.fullmatch(cid):
             found.append(f"{label('id')}: “{cid}” 应为 C 加数字 (ASCII), 如 C2024-01")
