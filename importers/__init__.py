@@ -7,6 +7,8 @@ of columns over one shared sheet reader (:mod:`importers.sheet`):
 kind                      importer                           becomes
 ========================  =================================  ===========================
 帮扶资金台账              :class:`RegisterImporter`           fund declarations
+资产台账                  :class:`AssetRegisterImporter`      asset declarations
+合同台账                  :class:`ContractRegisterImporter`   contract declarations
 凭证列表                  :class:`VoucherImporter`            one transaction per voucher
 现金/银行存款日记账        :class:`JournalImporter`            transactions + balances
 银行对账单                :class:`StatementImporter`          classified transactions
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from importers.asset_registers import AssetRegisterImporter, ContractRegisterImporter
 from importers.base import ImportOptions, SheetImporter
 from importers.classify import load_rules
 from importers.columns import load_columns
@@ -45,6 +48,8 @@ from importers.vouchers import VoucherImporter
 #: (most specific first): the one registry of kinds.
 KINDS: list[type[SheetImporter]] = [
     RegisterImporter,
+    AssetRegisterImporter,
+    ContractRegisterImporter,
     VoucherImporter,
     JournalImporter,
     StatementImporter,
@@ -69,6 +74,8 @@ def beangulp_importers(village: str | Path, **options: object) -> list[SheetImpo
 
 __all__ = [
     "KINDS",
+    "AssetRegisterImporter",
+    "ContractRegisterImporter",
     "ImportOptions",
     "ImportRefused",
     "JournalImporter",

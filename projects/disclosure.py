@@ -31,7 +31,7 @@ from beancount.core import account as bc_account
 from beancount.core import data
 from beancount.parser import printer
 
-from projects import funds, model, reports, statements, transaction_facts
+from projects import funds, model, register_reports, reports, statements, transaction_facts
 from projects.balances import balances, signed, total
 from projects.chart import chart, split_component
 from projects.disclosure_sections import RECORDS, Sections, review_of
@@ -96,6 +96,8 @@ class Disclosure:
     projects: list[dict]
     income_statement: list[StatementLine] = field(default_factory=list)
     balance_sheet: list[StatementLine] = field(default_factory=list)
+    #: 资源 and 发包租赁 (``register_reports.disclosure_sections``), empty without registers.
+    registers: dict[str, list[dict]] = field(default_factory=dict)
     blockers: list[str] = field(default_factory=list)
     code: str = ""
     sections: Sections | None = None
@@ -442,5 +444,8 @@ def compute(
     }
     carried["money"] = disclosure.sections.money
     disclosure.sections.review = review_of(village.entries, period)
+    disclosure.registers = register_reports.disclosure_sections(at_end, period.end)
+    if disclosure.registers:
+        carried["registers"] = disclosure.registers
     disclosure.code = verification_code(village, period, carried)
     return disclosure

@@ -15,6 +15,7 @@
     2024-01-01 custom "cunzhang-option" "capitalise_within_days" 90
     2024-01-01 custom "cunzhang-option" "unidentified_receipts" "应付款-暂收款"
     2024-01-01 custom "cunzhang-option" "unidentified_payments" "应收款-暂付款"
+    2024-01-01 custom "cunzhang-option" "contract_threshold" 50000
 
 A county that requires the township review (一审) before execution says so with
 ``township_review``; the others have defaults below. ``income_basis`` is the amount the
@@ -32,6 +33,8 @@ long after 实施结果公开 a project's 在建工程 and 241 may stay open
 (:mod:`projects.checks.completion`). ``unidentified_receipts`` and ``unidentified_payments`` name
 the accounts where a bank statement's unclassified receipts and payments wait (unset:
 应付款-待查明款项 and 应收款-待查明款项, :data:`importers.accounts.UNIDENTIFIED`).
+``contract_threshold`` is the contract value (all its rent, 元) above which a contract
+needs the decision steps before signing (unset: none does; ``projects.registers``).
 When an option is set twice, the later setting counts.
 """
 
@@ -60,6 +63,7 @@ class LedgerOptions:
     capitalise_within_days: int = 90
     unidentified_receipts: str | None = None
     unidentified_payments: str | None = None
+    contract_threshold: Decimal | None = None
 
 
 def read(entries: data.Directives) -> LedgerOptions:
@@ -96,6 +100,9 @@ def read(entries: data.Directives) -> LedgerOptions:
         ),
         unidentified_receipts=as_text(values.get("unidentified_receipts")),
         unidentified_payments=as_text(values.get("unidentified_payments")),
+        contract_threshold=(
+            Decimal(str(values["contract_threshold"])) if "contract_threshold" in values else None
+        ),
     )
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from projects import funds, model, options, statements, transaction_facts
+from projects import funds, model, options, register_reports, statements, transaction_facts
 from projects.funds import Finding
 from projects.project_totals import ProjectTotals, project_totals
 from projects.transaction_facts import ZERO
@@ -105,6 +105,10 @@ INCOME_BASES = dict(
     )
 )
 
+COLUMNS.update(
+    {name: [Column(*spec) for spec in specs] for name, specs in register_reports.COLUMNS.items()}
+)
+
 
 @dataclass
 class VillageBooks:
@@ -115,10 +119,11 @@ class VillageBooks:
     entries: data.Directives
     declarations: model.Declarations
     options: options.LedgerOptions
+    township: str = ""
 
     @classmethod
-    def of(cls, village: str, entries: data.Directives) -> VillageBooks:
-        return cls(village, entries, model.read(entries), options.read(entries))
+    def of(cls, village: str, entries: data.Directives, township: str = "") -> VillageBooks:
+        return cls(village, entries, model.read(entries), options.read(entries), township)
 
     def transactions(self, until: datetime.date | None = None) -> list[data.Transaction]:
         """Real transactions (no closing entries), up to ``until`` inclusive."""
@@ -454,4 +459,5 @@ REPORTS: dict[str, Callable[[VillageBooks, int | None], list]] = {
     "funds": fund_rows,
     "income": income_rows,
     "secretaries": secretary_rows,
+    **register_reports.REPORTS,
 }

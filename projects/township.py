@@ -88,7 +88,7 @@ def village_report(folder: Path, report: str, year: int | None, code: str) -> li
     loaded = load(folder)
     if loaded.errors:
         raise LedgerErrors(folder, len(loaded.errors))
-    rows = REPORTS[report](VillageBooks.of(folder.name, loaded.entries), year)
+    rows = REPORTS[report](VillageBooks.of(folder.name, loaded.entries, folder.parent.name), year)
     place.mkdir(parents=True, exist_ok=True)
     replace(cached, pickle.dumps(rows))
     for stale in place.glob(f"{prefix}*.pickle"):

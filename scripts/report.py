@@ -139,7 +139,8 @@ def report(
     jobs: int | None,
 ) -> None:
     """报表: 项目 projects, 帮扶资金 funds, 集体收入 income, 第一书记 secretaries,
-    财务公开 disclosures (每个村每个期间的公开期限、公开日期、是否逾期)."""
+    财务公开 disclosures (每个村每个期间的公开期限、公开日期、是否逾期),
+    合同 contracts, 资产 assets, 资源 resources (三资台账)."""
     villages = obj.villages(path)
     if name == "disclosures":
         today = datetime.date.today()

@@ -19,6 +19,7 @@ import pytest
 from openpyxl import Workbook
 
 from projects.disclosure_render import put
+from projects.register_reports import COLUMNS as REGISTER_COLUMNS
 from projects.reports import COLUMNS
 from scripts.village import new_village
 from tests.conftest import run_cli
@@ -122,7 +123,11 @@ def dangerous(text: str) -> bool:
     return text[:1] in ("\t", "\r") or text.lstrip()[:1] in ("=", "+", "-", "@")
 
 
-@pytest.mark.parametrize("name", sorted(COLUMNS))
+#: The reports this township fills (it declares no 三资 registers).
+FILLED = sorted(set(COLUMNS) - set(REGISTER_COLUMNS))
+
+
+@pytest.mark.parametrize("name", FILLED)
 def test_no_csv_cell_starts_a_formula(township: Path, monkeypatch, tmp_path, name: str) -> None:
     monkeypatch.setenv("CUNZHANG_CACHE", str(tmp_path))
     rows = report_csv(township, name)

@@ -196,8 +196,8 @@ def test_the_refusal_and_the_help_list_the_registered_kinds(ledgers, tmp_path):
     with registered(0):
         (message,) = refusal(folder, notes)
         assert message.startswith(
-            "notes.xlsx: 认不出这张表: 找不到捐款登记表、慰问物资台账、帮扶资金台账、凭证列表、"
-            "日记账或银行对账单的表头"
+            "notes.xlsx: 认不出这张表: 找不到捐款登记表、慰问物资台账、帮扶资金台账、资产台账、"
+            "合同台账、凭证列表、日记账或银行对账单的表头"
         )
         summary, township = help_text(KINDS).split("\n\n")[:2]
         assert all(kind.dialect.kind in summary for kind in KINDS)

@@ -15,10 +15,14 @@ from projects.checks import (
     account_names,
     budget,
     completion,
+    contract_decisions,
+    contract_receipts,
     decision_first,
     declarations,
     earmarked,
     earmarked_income,
+    register_books,
+    registers_declared,
     release,
     retained,
 )
@@ -35,6 +39,10 @@ RULES = (
     completion.check,
     release.check,
     retained.check,
+    registers_declared.check,
+    register_books.check,
+    contract_receipts.check,
+    contract_decisions.check,
 )
 
 

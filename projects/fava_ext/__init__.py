@@ -1,4 +1,5 @@
-"""cunzhang's pages in Fava, for auditors: 项目台账, 帮扶资金, 集体经济, 财务公开, 乡镇总览.
+"""cunzhang's pages in Fava, for auditors: 项目台账, 帮扶资金, 集体经济, 三资台账 (its own module,
+:mod:`projects.fava_ext.registers`), 财务公开, 乡镇总览.
 
 Loaded by every village ledger with ``custom "fava-extension" "projects.fava_ext"``. Each
 class is one page in Fava's sidebar; its template (``templates/<Class>.html``) renders the
@@ -25,6 +26,7 @@ from projects import disclosure, pdf, reports, transaction_facts
 from projects.disclosure_render import render_html, render_json, write_xlsx
 from projects.disclosure_sections import MONEY_CODES
 from projects.fava_ext import links, page
+from projects.fava_ext.registers import Registers as Registers  # a page: Fava finds it here
 from projects.periods import Period, parse_period
 from projects.project_totals import ProjectTotals, project_totals
 from projects.publications import quarter

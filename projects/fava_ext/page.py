@@ -30,14 +30,14 @@ from fava.ext import FavaExtensionBase
 from fava.util import slugify
 from flask import Response, abort, current_app, url_for
 
-from projects import reports
+from projects import register_reports, reports
 from projects.fava_ext import links
 from projects.reports import VillageBooks
 
 T = TypeVar("T")
 
 #: The pages, by class name, in the order of Fava's sidebar.
-PAGES = ("ProjectLedger", "SupportFunds", "CollectiveIncome", "DisclosurePreview")
+PAGES = ("ProjectLedger", "SupportFunds", "CollectiveIncome", "Registers", "DisclosurePreview")
 
 
 def village_of(ledger: FavaLedger) -> str:
@@ -100,7 +100,9 @@ def computed(ledger: FavaLedger, key: Hashable, compute: Callable[[], T]) -> T:
 def books_of(ledger: FavaLedger) -> VillageBooks:
     """The village's books (entries, declarations, options) from a Fava ledger."""
     return computed(
-        ledger, "books", lambda: VillageBooks.of(village_of(ledger), ledger.all_entries)
+        ledger,
+        "books",
+        lambda: VillageBooks.of(village_of(ledger), ledger.all_entries, township_of(ledger)),
     )
 
 
@@ -125,9 +127,12 @@ def claim_findings(village: VillageBooks, year: int | None = None) -> list[repor
     return reports.match_claims(village, reports.year_end(year))
 
 
-#: The tables the pages show, by name: four of ``projects.reports`` and the fund findings.
+#: The tables the pages show, by name: those of ``projects.reports`` and the fund findings.
 TABLES: dict[str, Callable[[VillageBooks, int | None], list]] = {
-    **{name: reports.REPORTS[name] for name in ("projects", "funds", "income", "secretaries")},
+    **{
+        name: reports.REPORTS[name]
+        for name in ("projects", "funds", "income", "secretaries", *register_reports.REPORTS)
+    },
     "findings": claim_findings,
 }
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, Decimal
 
 from projects import closing
+from projects.registers import monthly_charge
 from projects.transaction_facts import root
 from scripts.demo.book import Book, Distribution, Txn, payment, receipt
 from scripts.demo.common import (
@@ -299,7 +300,8 @@ def period(since: Date, until: Date) -> str:
 
 
 def depreciate(book: Book) -> list[Txn]:
-    """Straight-line depreciation since the last quarter end, one entry per quarter."""
+    """Straight-line depreciation since the last quarter end, one entry per quarter: each
+    asset's monthly charge, as the asset register computes it (``projects.registers``)."""
     until = book.pending_date
     since = book.depreciated_from
     by_expense: dict[str, Decimal] = defaultdict(Decimal)
@@ -307,7 +309,7 @@ def depreciate(book: Book) -> list[Txn]:
         first = max(since, asset.since)
         active = (until.year - first.year) * 12 + until.month - first.month + 1
         if active > 0:
-            by_expense[asset.expense] += (asset.cost * active / (asset.years * 12)).quantize(CENT)
+            by_expense[asset.expense] += monthly_charge(asset.cost, asset.years) * active
     book.depreciated_from = until + datetime.timedelta(days=1)
     total = sum(by_expense.values())
     if not total:
