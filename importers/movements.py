@@ -28,7 +28,7 @@ from beancount.core.amount import Amount as BeanAmount
 from importers.accounts import AccountBook
 from importers.base import Provenance, SheetImporter, merge_repeats
 from importers.classify import Classifier, History
-from importers.project_link import project_link
+from importers.project_link import contract_link, project_link
 from importers.sheet import (
     Amount,
     Date,
@@ -66,6 +66,7 @@ class JournalColumns(Dialect):
     side = Text("借或贷", "借贷方向", "方向")
     balance = Amount("余额", "结余", "账户余额", "结存", "余额金额")
     project = Text("项目编号", "项目代码", "项目号")
+    contract = Text("合同编号", "合同号")
     payee = Text("对方单位", "往来单位", "对方户名", "收付款单位")
     funder = Text("出资方", "出资单位", "资金来源")
 
@@ -91,6 +92,7 @@ class StatementColumns(Dialect):
     balance = Amount("余额", "账户余额", "联机余额")
     serial = Text("流水号", "交易流水号", "交易序号", "凭证号")
     project = Text("项目编号", "项目代码", "项目号")  # a column the village adds for its projects
+    contract = Text("合同编号", "合同号")  # and for its contracts' receipts
     funder = Text("出资方", "出资单位", "资金来源")  # whose money, where another remitted it
 
 
@@ -332,8 +334,8 @@ class MovementsImporter(SheetImporter):
                 problems.append(Problem(*where, f"待查明款项科目: {reason}"))
                 return None
             flag = "!"
-        project = project_link(values, where, problems)
-        links = frozenset({project}) if project else frozenset()
+        found = (project_link(values, where, problems), contract_link(values, where, problems))
+        links = frozenset(filter(None, found))
         amount = movement.amount
         own_posting = (own, str(amount))
         serial = values.get("serial") or ""

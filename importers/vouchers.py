@@ -18,7 +18,7 @@ from beancount.core.amount import Amount as BeanAmount
 
 from importers.accounts import AccountBook
 from importers.base import Provenance, SheetImporter
-from importers.project_link import project_link
+from importers.project_link import contract_link, project_link
 from importers.sheet import (
     Amount,
     Date,
@@ -53,6 +53,7 @@ class VoucherColumns(Dialect):
     amount = Amount("金额", "发生额", "本币金额")  # with a 方向, or signed (+ debit)
     direction = Text("方向", "借贷方向", "借贷", "借/贷", "借贷标志")
     project = Text("项目编号", "项目代码", "项目号")
+    contract = Text("合同编号", "合同号")
 
 
 @dataclass
@@ -180,9 +181,8 @@ class VoucherImporter(SheetImporter):
         links = set()
         for record, _, _ in voucher.lines:
             row_where = (provenance.workbook.label, record.sheet, record.row)
-            project = project_link(record.values, row_where, problems)
-            if project:
-                links.add(project)
+            for read in (project_link, contract_link):
+                links.update(filter(None, [read(record.values, row_where, problems)]))
         lines = [(account, str(amount)) for _, account, amount in voucher.lines]
         content = (
             voucher.date.isoformat(),

@@ -30,7 +30,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from projects import registers
-from projects.balances import balances
+from projects.balances import opening_balances
 from projects.chart import chart
 from projects.registers import ASSET_CODES, CONTRA_CODES, ZERO, Asset
 from projects.transaction_facts import top_code
@@ -64,7 +64,9 @@ def check(entries: data.Directives, options_map: dict) -> list:
         return []
     day = checkpoint(max(dates))
     held = [a for a in register.assets.values() if a.held(day)]
-    sums = balances(entries, day)
+    # the books at the end of ``day``, with the opening entries of the next day (the books'
+    # start): an opening register dated the day before the start agrees with the opening
+    sums = opening_balances(entries, day + datetime.timedelta(days=1))
     opens = {e.account: e for e in entries if isinstance(e, data.Open)}
     errors = []
 

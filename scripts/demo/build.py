@@ -42,6 +42,7 @@ from scripts.demo.papers import (
     trial_balance_paper,
 )
 from scripts.demo.profile import Village
+from scripts.demo.registers import registers_text
 from scripts.demo.simulation import replay
 from scripts.demo.villages import VILLAGES
 from scripts.village import new_village
@@ -121,13 +122,14 @@ def rules_text(village: Village) -> str:
 
 
 def write_village(ledgers: Path, book: Book) -> Path:
-    """Create the village ledger: its sub-accounts, declarations and rules."""
+    """Create the village ledger: its sub-accounts, declarations (projects and the 三资
+    registers) and rules."""
     village = book.village
     folder = new_village(ledgers, f"{TOWNSHIP}/{village.name}", START)
     with (folder / "accounts.beancount").open("a", encoding="utf-8") as handle:
         handle.write(accounts_text(book))
     with (folder / "projects.beancount").open("a", encoding="utf-8") as handle:
-        handle.write(declarations_text(village))
+        handle.write(declarations_text(village) + registers_text(book))
     if village.rules:
         (folder / RULES_FILE).write_text(rules_text(village), "utf-8")
     return folder

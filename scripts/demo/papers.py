@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from projects import chart
+from projects.registers import CONTRACT_LINK
+from projects.transaction_facts import PROJECT_LINK
 from scripts.demo.book import Book, Txn
 from scripts.demo.common import (
     BANK_JOURNAL,
@@ -45,17 +48,20 @@ MONEY_FORMAT = "#,##0.00"
 JOURNAL = "日记账"
 
 JOURNAL_HEADER = [
-    "日期", "凭证号", "摘要", "对方科目", "借方金额", "贷方金额", "余额", "项目编号", "对方单位",
+    "日期", "凭证号", "摘要", "对方科目", "借方金额", "贷方金额", "余额", "项目编号", "合同编号",
+    "对方单位",
 ]  # fmt: skip
-JOURNAL_WIDTHS = (11, 8, 36, 30, 14, 14, 14, 10, 24)
+JOURNAL_WIDTHS = (11, 8, 36, 30, 14, 14, 14, 10, 10, 24)
 VOUCHER_HEADER = [
     "日期", "凭证字号", "摘要", "科目编码", "科目名称", "借方金额", "贷方金额", "项目编号",
+    "合同编号",
 ]  # fmt: skip
-VOUCHER_WIDTHS = (11, 9, 40, 10, 30, 14, 14, 10)
+VOUCHER_WIDTHS = (11, 9, 40, 10, 30, 14, 14, 10, 10)
 STATEMENT_HEADER = [
     "交易日期", "摘要", "对方户名", "借方发生额", "贷方发生额", "余额", "流水号", "项目编号",
+    "合同编号",
 ]  # fmt: skip
-STATEMENT_WIDTHS = (11, 30, 24, 14, 14, 14, 16, 10)
+STATEMENT_WIDTHS = (11, 30, 24, 14, 14, 14, 16, 10, 10)
 REGISTER_HEADER = [
     "序号", "村", "第一书记", "派出单位", "资金名称", "协调金额", "协调日期", "实际到账金额",
     "到账日期", "项目编号",
@@ -176,6 +182,15 @@ def paper_name(book: Book, date: Date, kind: str, account: str | None = None) ->
     return f"{date:%Y-%m}-{kind}{suffix}.xlsx"
 
 
+def link_cells(txn: Txn) -> tuple[str | None, str | None]:
+    """The 项目编号 and 合同编号 cells of a transaction: its P-link and its C-link."""
+
+    def first(pattern: re.Pattern) -> str | None:
+        return next((link for link in txn.links if pattern.fullmatch(link)), None)
+
+    return first(PROJECT_LINK), first(CONTRACT_LINK)
+
+
 def in_out(amount: Decimal) -> tuple[Decimal | None, Decimal | None]:
     """A movement as its 借方 (in) and 贷方 (out) cells."""
     return (amount, None) if amount > 0 else (None, -amount)
@@ -190,7 +205,7 @@ def journal_paper(book: Book, account: str, rows: list[Line], this_year: list[Li
     previous = rows[0].balance - rows[0].amount
     cells = [
         [organisation(book.village) + kind],
-        [note, *[None] * 7, "单位:元"],
+        [note, *[None] * 8, "单位:元"],
         JOURNAL_HEADER,
         [None, None, "期初余额", None, None, None, previous],
     ]
@@ -206,7 +221,7 @@ def journal_paper(book: Book, account: str, rows: list[Line], this_year: list[Li
                 chart.name_path(line.counter),
                 *in_out(line.amount),
                 line.balance,
-                txn.links[0] if txn.links else None,
+                *link_cells(txn),
                 txn.payee,
             ]
         )
@@ -222,7 +237,7 @@ def journal_paper(book: Book, account: str, rows: list[Line], this_year: list[Li
 
 def statement_paper(book: Book, account: str, rows: list[Line]) -> Paper:
     """The bank's 账户交易明细 of one month: the bank's sides, dates and amounts as text, and
-    the 项目编号 column the accountant adds."""
+    the 项目编号 and 合同编号 columns the accountant adds."""
     bank = bank_of(book, account)
     assert bank is not None
     date = rows[0].txn.date
@@ -246,7 +261,7 @@ def statement_paper(book: Book, account: str, rows: list[Line]) -> Paper:
                 text(inflow or ZERO),
                 text(line.balance),
                 serial,
-                txn.links[0] if txn.links else None,
+                *link_cells(txn),
             ]
         )
     name = paper_name(book, date, STATEMENT, account)
@@ -263,11 +278,12 @@ def voucher_paper(book: Book, vouchers: list[Txn]) -> Paper:
     ]
     for txn in vouchers:
         for i, (account, amount) in enumerate(txn.postings):
-            link = txn.links[0] if txn.links and i == 0 else None
+            links = link_cells(txn) if i == 0 else (None, None)
             code, name = chart.code_of(account), chart.name_path(account)
-            cells.append([txn.date, txn.voucher, txn.narration, code, name, *in_out(amount), link])
+            debit_credit = in_out(amount)
+            cells.append([txn.date, txn.voucher, txn.narration, code, name, *debit_credit, *links])
     debits = sum((a for t in vouchers for _, a in t.postings if a > 0), ZERO)
-    cells.append([None, None, "合计", None, None, debits, debits, None])
+    cells.append([None, None, "合计", None, None, debits, debits, None, None])
     return Paper(paper_name(book, date, VOUCHERS), {"凭证列表": cells}, VOUCHER_WIDTHS)
 
 

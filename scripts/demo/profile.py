@@ -160,7 +160,7 @@ class Entry:
     narration: str
     payee: str | None
     postings: tuple[tuple[str, Decimal], ...]
-    project: str | None = None
+    link: str | None = None  # a project (P…) or contract (C…) link
 
 
 @dataclass(frozen=True)

@@ -459,7 +459,7 @@ def sample_txn(village: Village, entry: Entry) -> Txn:
         entry.narration,
         list(entry.postings),
         payee=entry.payee,
-        links=(entry.project,) if entry.project else (),
+        links=(entry.link,) if entry.link else (),
         generated=False,
         sample=village.sample_kind,
     )

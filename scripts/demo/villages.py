@@ -39,6 +39,7 @@ from scripts.demo.profile import (
     Stock,
     Village,
 )
+from scripts.demo.registers import contract_links
 
 #: The villages, in the order they are built and listed in the fund register.
 NAMES = ("东山村", "西河村", "南岭村", "北坡村")
@@ -143,31 +144,31 @@ def sheet_rows(name: str) -> list[list[str | None]]:
 
 def bank_journal(bank: str, name: str) -> tuple[Entry, ...]:
     """Entries from a bank journal or statement: 日期 金额 (+ in, − out) 摘要 对方科目 项目
-    收付款人."""
+    (a project or contract link) 收付款人."""
     entries = []
-    for date, amount, narration, counter, project, payee in sheet_rows(name):
+    for date, amount, narration, counter, link, payee in sheet_rows(name):
         money = yuan(amount)
         postings = (
             ((bank, money), (counter, -money)) if money > 0 else ((counter, -money), (bank, money))
         )
-        entries.append(Entry(Date.fromisoformat(date), narration, payee, postings, project))
+        entries.append(Entry(Date.fromisoformat(date), narration, payee, postings, link))
     return tuple(entries)
 
 
 def voucher_list(name: str) -> tuple[tuple[Entry, ...], tuple[tuple[str, str], ...]]:
     """Entries from a voucher list (凭证列表), one line per posting, and the codes it uses.
 
-    Columns: 日期 凭证号 摘要 科目编码 科目名称 金额 (借 +, 贷 −) 项目 收付款人; the project and
-    payee are read from a voucher's first line.
+    Columns: 日期 凭证号 摘要 科目编码 科目名称 金额 (借 +, 贷 −) 项目 收付款人; the link (a
+    project or contract) and payee are read from a voucher's first line.
     """
     vouchers: dict[str, list[list[str | None]]] = {}
     for row in sheet_rows(name):
         vouchers.setdefault(row[1], []).append(row)
     entries, codes = [], {}
     for lines in vouchers.values():
-        date, _, narration, *_, project, payee = lines[0]
+        date, _, narration, *_, link, payee = lines[0]
         postings = tuple((path, yuan(amount)) for _, _, _, _, path, amount, _, _ in lines)
-        entries.append(Entry(Date.fromisoformat(date), narration, payee, postings, project))
+        entries.append(Entry(Date.fromisoformat(date), narration, payee, postings, link))
         codes.update({path: code for _, _, _, code, path, *_ in lines if len(code) > 3})
     return tuple(entries), tuple((code, path) for path, code in codes.items())
 
@@ -186,8 +187,13 @@ def monthly(table: Table) -> tuple[int, ...]:
     return tuple(table.pop("monthly"))
 
 
-def flow(table: Table) -> Flow:
-    return Flow(monthly=monthly(table), parties=tuple(table.pop("parties")), **table)
+def flow(table: Table, contracts: dict[tuple[str, str], str] | None = None) -> Flow:
+    """A recurring flow; an income whose party holds a contract for it (``contracts``, by
+    account and party) carries the contract's link on its receipts."""
+    parties = tuple(table.pop("parties"))
+    links = [(contracts or {}).get((table["account"], party)) for party in parties]
+    link = next(filter(None, links), table.pop("link", None))
+    return Flow(monthly=monthly(table), parties=parties, link=link, **table)
 
 
 def asset(table: Table) -> Asset:
@@ -236,6 +242,7 @@ def sample(table: Table) -> tuple[tuple[Entry, ...], tuple[tuple[str, str], ...]
 
 def village(profile: Table) -> Village:
     """A village from its profile, as ``tomllib`` reads it (consumed)."""
+    contracts = contract_links(profile["name"])
     secretary = profile.pop("secretary")
     claims = secretary.pop("claims")
     sheet = profile.pop("sample", None)
@@ -253,7 +260,10 @@ def village(profile: Table) -> Village:
             Product(flow(p["sales"]), p["cost_account"], p["cost_ratio"])
             for p in profile.pop("products")
         ),
-        incomes=(*(flow(f) for f in profile.pop("incomes", ())), subsidy(**profile.pop("subsidy"))),
+        incomes=(
+            *(flow(f, contracts) for f in profile.pop("incomes", ())),
+            subsidy(**profile.pop("subsidy")),
+        ),
         expenses=(
             *(flow(f) for f in profile.pop("expenses", ())),
             *running_costs(profile.pop("upkeep")),
