@@ -34,6 +34,7 @@ from scripts.demo.common import (
 from scripts.demo.papers import (
     TRIAL_BALANCE_NAME,
     Paper,
+    organisation,
     papers,
     plan_name,
     plan_paper,
@@ -121,11 +122,19 @@ def rules_text(village: Village) -> str:
     return "\n".join(lines) + "\n"
 
 
+def organisation_text(village: Village) -> str:
+    """The option naming the organisation as registered (reports, disclosures, their titles)."""
+    option = f"{quote('cunzhang-option')} {quote('organisation')} {quote(organisation(village))}"
+    return f"\n; 登记名称 (registered name)\n{START} custom {option}\n"
+
+
 def write_village(ledgers: Path, book: Book) -> Path:
-    """Create the village ledger: its sub-accounts, declarations (projects and the 三资
-    registers) and rules."""
+    """Create the village ledger: its registered name, sub-accounts, declarations (projects
+    and the 三资 registers) and rules."""
     village = book.village
     folder = new_village(ledgers, f"{TOWNSHIP}/{village.name}", START)
+    with (folder / "main.beancount").open("a", encoding="utf-8") as handle:
+        handle.write(organisation_text(village))
     with (folder / "accounts.beancount").open("a", encoding="utf-8") as handle:
         handle.write(accounts_text(book))
     with (folder / "projects.beancount").open("a", encoding="utf-8") as handle:
