@@ -400,9 +400,7 @@ def compute(
     errors: Iterable = (),
 ) -> Disclosure:
     """The disclosure of one village for one period, from its books (a pure function)."""
-    at_end = reports.VillageBooks.of(
-        village.village, [e for e in village.entries if e.date <= period.end]
-    )
+    at_end = village.as_of(period.end)
     inside = [t for t in at_end.transactions() if t.date >= period.start]
     income, income_total = _groups(inside, "Income")
     expenses, expense_total = _groups(inside, "Expenses")

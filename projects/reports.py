@@ -2,14 +2,19 @@
 
 One computation per table, over one village's entries; the CLI report, the Fava pages and
 the disclosures all call these functions. A row is a dataclass whose fields are the
-table's stable English keys, in the order of its JSON; money is ``Decimal``; ``COLUMNS``
-gives each table's Chinese headers for display. Per-project sums come from
-``projects.project_totals``.
+table's stable English keys, in the order of its JSON, the township and the village first;
+money is ``Decimal``; ``COLUMNS`` gives each table's Chinese headers for display.
+Per-project sums come from ``projects.project_totals``.
+
+Every table of a year shows the books as they stood at the end of that year
+(:func:`at_year_end`, :meth:`VillageBooks.as_of`): declarations dated later do not exist
+yet, steps recorded later are not done, amounts count up to the year's end.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +39,7 @@ class Column:
 
 COLUMNS: dict[str, list[Column]] = {
     "projects": [
+        Column("township", "乡镇"),
         Column("village", "村"),
         Column("project", "项目编号"),
         Column("name", "项目名称"),
@@ -50,6 +56,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("payback", "收益/支出", "pct"),
     ],
     "funds": [
+        Column("township", "乡镇"),
         Column("village", "村"),
         Column("unit", "派出单位"),
         Column("secretary", "第一书记"),
@@ -65,6 +72,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("findings", "发现"),
     ],
     "income": [
+        Column("township", "乡镇"),
         Column("village", "村"),
         Column("year", "年度"),
         Column("operating", "集体经营性收入", "money"),
@@ -76,6 +84,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("change", "口径金额比上年增减", "money"),
     ],
     "secretaries": [
+        Column("township", "乡镇"),
         Column("village", "村"),
         Column("secretary", "第一书记"),
         Column("unit", "派出单位"),
@@ -125,6 +134,16 @@ class VillageBooks:
     def of(cls, village: str, entries: data.Directives, township: str = "") -> VillageBooks:
         return cls(village, entries, model.read(entries), options.read(entries), township)
 
+    def as_of(self, day: datetime.date | None) -> VillageBooks:
+        """The books as they stood at the end of ``day``: the entries dated up to it, and
+        the declarations and options they make (a project declared later does not exist
+        yet, a step recorded later is not done). These books when ``day`` is none or no
+        entry is dated after it."""
+        if day is None or all(entry.date <= day for entry in self.entries):
+            return self
+        kept = [entry for entry in self.entries if entry.date <= day]
+        return VillageBooks.of(self.village, kept, self.township)
+
     def transactions(self, until: datetime.date | None = None) -> list[data.Transaction]:
         """Real transactions (no closing entries), up to ``until`` inclusive."""
         return [
@@ -136,6 +155,22 @@ class VillageBooks:
 
 def year_end(year: int | None) -> datetime.date | None:
     return datetime.date(year, 12, 31) if year else None
+
+
+#: A report table: its rows for a village's books and a year (none: all years).
+Report = Callable[[VillageBooks, int | None], list]
+
+
+def at_year_end(report: Report) -> Report:
+    """``report`` over the books as they stood at the end of the year asked for
+    (:meth:`VillageBooks.as_of`): every table shows the state at that date, and nothing
+    dated later."""
+
+    @functools.wraps(report)
+    def cut(village: VillageBooks, year: int | None = None, **options: object) -> list:
+        return report(village.as_of(year_end(year)), year, **options)
+
+    return cut
 
 
 def wan(amount: Decimal) -> str:
@@ -173,6 +208,7 @@ class ProjectRow:
     """One project: its budget, the money received by source, spent, capitalised and
     earned, and its decision steps (``steps``: the recorded ones, ISO dates by name)."""
 
+    township: str
     village: str
     project: str
     name: str
@@ -198,6 +234,7 @@ class ProjectRow:
         ]
 
 
+@at_year_end
 def project_rows(village: VillageBooks, year: int | None = None) -> list[ProjectRow]:
     """Per project: budget, money received by source, spent, capitalised, income, steps."""
     totals = project_totals(village.transactions(year_end(year)))
@@ -209,6 +246,7 @@ def project_rows(village: VillageBooks, year: int | None = None) -> list[Project
         done = [s for s in required if s in project.steps]
         rows.append(
             ProjectRow(
+                township=village.township,
                 village=village.village,
                 project=pid,
                 name=project.name,
@@ -249,6 +287,7 @@ class FundRow:
     the books (in kind included) and spent, the claims not verified and what they still
     miss, the unit's purchases (消费帮扶, not aid), who remitted its aid, and the findings."""
 
+    township: str
     village: str
     unit: str
     secretary: str
@@ -264,6 +303,7 @@ class FundRow:
     remitted_by: list[str] = field(default_factory=list)
 
 
+@at_year_end
 def fund_rows(village: VillageBooks, year: int | None = None) -> list[FundRow]:
     """Per dispatching unit: pledged, claimed, aid found in the books, spent, purchases."""
     until = year_end(year)
@@ -274,7 +314,8 @@ def fund_rows(village: VillageBooks, year: int | None = None) -> list[FundRow]:
         if secretary.name not in names[secretary.unit]:
             names[secretary.unit].append(secretary.name)
     rows = {
-        unit: FundRow(village.village, unit, "、".join(names.get(unit, []))) for unit in found.units
+        unit: FundRow(village.township, village.village, unit, "、".join(names.get(unit, [])))
+        for unit in found.units
     }
     for claim in declared.claims:
         if claim.kind == "pledge" and (until is None or claim.date <= until):
@@ -343,6 +384,7 @@ class IncomeRow:
     """One year of collective income, 经营收益, the band on the ledger's basis and the
     change of the basis amount from the year before."""
 
+    township: str
     village: str
     year: int
     operating: Decimal
@@ -359,6 +401,7 @@ def basis_amount(sums: Income, basis: str) -> Decimal:
     return sums.earnings if basis == "经营收益" else sums.operating
 
 
+@at_year_end
 def income_rows(
     village: VillageBooks, year: int | None = None, bands: tuple[Decimal, Decimal] | None = None
 ) -> list[IncomeRow]:
@@ -376,6 +419,7 @@ def income_rows(
         amount = basis_amount(sums, basis)
         rows.append(
             IncomeRow(
+                township=village.township,
                 village=village.village,
                 year=y,
                 operating=sums.operating,
@@ -400,6 +444,7 @@ class SecretaryRow:
     (``base_year``; none with ``base_note`` 无任前数据 when the books do not reach it) and of
     the latest year."""
 
+    township: str
     village: str
     secretary: str
     unit: str
@@ -419,6 +464,7 @@ class SecretaryRow:
 NO_BASE_DATA = "无任前数据"
 
 
+@at_year_end
 def secretary_rows(village: VillageBooks, year: int | None = None) -> list[SecretaryRow]:
     """Per secretary and term: aid landed and spent, projects, income before and after."""
     years = income_by_year(village)
@@ -435,6 +481,7 @@ def secretary_rows(village: VillageBooks, year: int | None = None) -> list[Secre
         until = secretary.until.isoformat() if secretary.until else "至今"
         rows.append(
             SecretaryRow(
+                township=village.township,
                 village=village.village,
                 secretary=secretary.name,
                 unit=secretary.unit,
@@ -454,10 +501,10 @@ def secretary_rows(village: VillageBooks, year: int | None = None) -> list[Secre
 
 
 #: The report tables by name; each returns its rows (``COLUMNS[name]`` for display).
-REPORTS: dict[str, Callable[[VillageBooks, int | None], list]] = {
+REPORTS: dict[str, Report] = {
     "projects": project_rows,
     "funds": fund_rows,
     "income": income_rows,
     "secretaries": secretary_rows,
-    **register_reports.REPORTS,
+    **{name: at_year_end(report) for name, report in register_reports.REPORTS.items()},
 }

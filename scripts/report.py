@@ -1,4 +1,10 @@
-"""``cunzhang report {projects,funds,income,secretaries} [PATH]``: the report tables."""
+"""``cunzhang report {projects,funds,income,secretaries,...} [PATH]``: the report tables.
+
+For people (``--format table``) amounts carry thousands separators and ratios are
+percentages; for machines (``csv``, ``json``) every number is a plain decimal rounded to
+what its column means (:func:`rounded`: cents for money, four places for a ratio). A report
+without rows says so on stderr (``2019 年没有记录``) and exits 0: no data is not an error.
+"""
 
 from __future__ import annotations
 
@@ -18,21 +24,43 @@ from projects.text import amount_text, display_width, formula_like, pad
 from scripts.context import Context
 from scripts.engines import engine_options, village_progress
 
+#: The places a machine format keeps: a ratio (``pct``) to four, any other amount to cents.
+PLACES = {"pct": Decimal("0.0001")}
+CENT = Decimal("0.01")
 
-def cell(value: object, column: Column) -> str:
-    """A value as text for a table or CSV cell."""
+
+def rounded(value: object, kind: str) -> object:
+    """A value for a machine format: its decimals (also inside a dict or a list) rounded
+    to what a column of ``kind`` means, ``0.08841219…`` → ``0.0884`` for a ratio,
+    ``1234.5`` → ``1234.50`` for money; anything else as it is."""
+    if isinstance(value, Decimal):
+        return value.quantize(PLACES.get(kind, CENT))
+    if isinstance(value, dict):
+        return {key: rounded(item, kind) for key, item in value.items()}
+    if isinstance(value, list):
+        return [rounded(item, kind) for item in value]
+    return value
+
+
+def machine(record: dict, columns: list[Column]) -> dict:
+    """A row for CSV or JSON: every decimal rounded by its column's kind."""
+    kinds = {c.key: c.kind for c in columns}
+    return {key: rounded(value, kinds.get(key, "text")) for key, value in record.items()}
+
+
+def cell(value: object, column: Column, plain: bool = False) -> str:
+    """A value as text for a table cell (``1,234.50``, ``8.8%``), or with ``plain`` for a
+    CSV cell (``1234.50``, ``0.0884``)."""
     if value is None or value == "":
         return "—"
-    if column.kind == "money":
-        return amount_text(value)
-    if column.kind == "pct":
-        return f"{value * 100:.1f}%"
+    if isinstance(value, Decimal):
+        if plain:
+            return f"{rounded(value, column.kind):f}"
+        return f"{value * 100:.1f}%" if column.kind == "pct" else amount_text(value)
     if isinstance(value, dict):
-        return "; ".join(f"{k} {cell(v, column)}" for k, v in value.items())
+        return "; ".join(f"{k} {cell(v, column, plain)}" for k, v in value.items())
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
-    if isinstance(value, Decimal):
-        return amount_text(value)
     return str(value)
 
 
@@ -52,7 +80,7 @@ def totals(name: str, rows: list[dict]) -> list[dict]:
         groups.setdefault(key, []).append(row)
     result = []
     for key, group in groups.items():
-        total: dict = {"village": "合计"}
+        total: dict = {"township": "", "village": "合计"}
         if name == "income":
             total["year"], total["basis"] = key
             bands = [row["band"] for row in group]
@@ -87,16 +115,17 @@ def render_table(rows: list[dict], columns: list[Column]) -> str:
 def csv_cell(value: object, column: Column) -> str:
     """A value as a CSV cell: a text that a spreadsheet would run as a formula
     (``=HYPERLINK(...)``, see ``formula_like``) gets a leading ``'`` (OWASP); numbers stay
-    numbers (``-1,234.50``, ``-12.5%``, ``2024``); empty for no value."""
+    plain numbers (``-1234.50``, ``-0.1250``, ``2024``); empty for no value."""
     if value is None:
         return ""
-    text = cell(value, column)
+    text = cell(value, column, plain=True)
     number = column.kind != "text" or isinstance(value, int | Decimal)
     return text if number or not formula_like(text) else "'" + text
 
 
 def render_csv(rows: list[dict], columns: list[Column]) -> str:
-    """The rows as CSV with Chinese headers, formula-like text neutralised (``csv_cell``)."""
+    """The rows as CSV with Chinese headers, numbers plain, formula-like text neutralised
+    (``csv_cell``)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([c.header for c in columns])
@@ -106,7 +135,8 @@ def render_csv(rows: list[dict], columns: list[Column]) -> str:
 
 
 def to_json(value: object) -> object:
-    """Decimals as exact strings ("1234.50"), dates as ISO text."""
+    """Decimals as strings ("1234.50", rounded first by :func:`machine`), dates as ISO
+    text."""
     if isinstance(value, Decimal):
         return str(value)
     if hasattr(value, "isoformat"):
@@ -153,7 +183,7 @@ def report(
             scheduler=scheduler,
             jobs=jobs,
         )
-        emit([asdict(row) for rows in found for row in rows], publications.COLUMNS, fmt)
+        emit([asdict(row) for rows in found for row in rows], publications.COLUMNS, fmt, year)
         return
     try:
         with village_progress(len(villages), "报表 report") as progress:
@@ -163,15 +193,21 @@ def report(
     except township.LedgerErrors as error:
         raise click.ClickException(str(error)) from error
     records = [asdict(row) for row in rows]  # by column key, in the order of the JSON
-    if len({row["village"] for row in records}) > 1 or len(villages) > 1:
+    places = {(row["township"], row["village"]) for row in records}
+    if records and (len(places) > 1 or len(villages) > 1):
         records += totals(name, records)
-    emit(records, COLUMNS[name], fmt)
+    emit(records, COLUMNS[name], fmt, year)
 
 
-def emit(records: list[dict], columns: list[Column], fmt: str) -> None:
-    """Print the rows as a table, CSV or JSON."""
+def emit(records: list[dict], columns: list[Column], fmt: str, year: int | None) -> None:
+    """Print the rows as a table, CSV or JSON; no rows is said on stderr (the JSON stays
+    an empty list, the table and the CSV their header)."""
+    if not records:
+        when = f"{year} 年" if year is not None else ""
+        click.echo(f"{when}没有记录 (no records{f' for {year}' if year else ''})", err=True)
     if fmt == "json":
-        click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=to_json))
+        found = [machine(record, columns) for record in records]
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2, default=to_json))
     elif fmt == "csv":
         click.echo(render_csv(records, columns), nl=False)
     else:

@@ -3,7 +3,7 @@
 A village whose payees, project names and kinds, dispatching units and secretaries are
 generated formulas (each dangerous start × a few payloads), and whose own folder name is
 one, is reported through the real CLI; every cell of every CSV must be safe text or a
-number, and negative amounts must stay plain numbers.
+number, and negative amounts must stay plain numbers (``-37654.33``).
 """
 
 from __future__ import annotations
@@ -111,9 +111,9 @@ def report_csv(township: Path, name: str) -> list[list[str]]:
 
 
 def number(text: str) -> Decimal | None:
-    """The number a cell holds (``-1,234.50``, ``-12.5%``, ``2024``), else ``None``."""
+    """The number a cell holds (``-1234.50``, ``-0.1250``, ``2024``), else ``None``."""
     try:
-        return Decimal(text.replace(",", "").removesuffix("%"))
+        return Decimal(text)
     except InvalidOperation:
         return None
 
@@ -149,7 +149,7 @@ def test_every_attack_comes_out_quoted_and_whole(township: Path, monkeypatch, tm
     rows = report_csv(township, "projects")
     quoted_attacks = {"'" + attack for attack in ATTACKS}
     for village in VILLAGES:
-        mine = [row for row in rows[1:] if row[0] in (village, "'" + village)]
+        mine = [row for row in rows[1:] if row[1] in (village, "'" + village)]
         names = {row[rows[0].index("项目名称")] for row in mine}
         kinds = {row[rows[0].index("类别")] for row in mine}
         sources = {row[rows[0].index("到位资金来源")] for row in mine}
@@ -162,7 +162,7 @@ def test_negative_amounts_stay_numbers(township: Path, monkeypatch, tmp_path) ->
     monkeypatch.setenv("CUNZHANG_CACHE", str(tmp_path))
     income = report_csv(township, "income")
     changes = [c for c in column(income, "口径金额比上年增减") if c]
-    assert changes == ["-37,654.33", "-37,654.33"]  # 2025 against 2024, in each village
+    assert changes == ["-37654.33", "-37654.33"]  # 2025 against 2024, in each village
     assert {number(c) for c in changes} == {Decimal("-37654.33")}
 
 

@@ -75,7 +75,7 @@ class ProjectLedger(page.Page):
 
     def _sources(self, pid: str, payers: dict[str, str]) -> dict[str, list[str]]:
         """The filter terms of the payers behind each planned source of a project."""
-        project = self.books.declarations.projects[pid]
+        project = self.books_at_year_end.declarations.projects[pid]
         source_of = {f.funder: f.source for f in project.funding if f.funder}
         sources: dict[str, list[str]] = defaultdict(list)
         for payer, term in payers.items():
@@ -89,7 +89,7 @@ class ProjectLedger(page.Page):
     def _charts(self) -> list[dict]:
         totals = self.totals()
         charts = []
-        for pid, project in self.books.declarations.projects.items():
+        for pid, project in self.books_at_year_end.declarations.projects.items():
             points = [{"date": project.date.isoformat(), "balance": {"累计支出": 0}}]
             total = Decimal(0)
             for entry, amount in totals.get(pid, ProjectTotals()).spending:
@@ -115,7 +115,7 @@ class SupportFunds(page.Page):
 
     def _rows(self) -> list[tuple[reports.FundRow, dict]]:
         funded: dict[str, set[str]] = defaultdict(set)
-        for receipt in reports.funds_of(self.books, reports.year_end(self.year)).receipts:
+        for receipt in reports.funds_of(self.books_at_year_end).receipts:
             funded[receipt.funder] |= set(receipt.projects)
         return [(row, self._links(row.unit, funded[row.unit])) for row in self.table("funds")]
 
@@ -371,7 +371,9 @@ class TownshipOverview(page.Page):
                 "slug": slug,
                 "township": page.township_of(ledger),
                 "village": page.village_of(ledger),
-                **page.computed(ledger, "overview", lambda v=ledger: overview(v)),
+                **page.computed(
+                    ledger, ("overview", self.year), lambda v=ledger: overview(v, self.year)
+                ),
                 "pages": {name: self.page_url(slug, name) for name in page.PAGES},
             }
             for slug, ledger in self.ledgers()
@@ -379,13 +381,14 @@ class TownshipOverview(page.Page):
         return sorted(rows, key=lambda r: (r["township"], r["village"]))
 
 
-def overview(ledger: FavaLedger) -> dict:
-    """One village's line of the township overview, from the whole-ledger report tables
-    computed when Fava loaded it."""
-    income = page.table(ledger, "income")
+def overview(ledger: FavaLedger, year: int | None = None) -> dict:
+    """One village's line of the township overview at the end of ``year`` (Fava's time
+    filter), from the report tables of that year (of the whole ledger, computed when Fava
+    loaded it, if none)."""
+    income = page.table(ledger, "income", year)
     latest = income[-1] if income else None
-    funds = page.table(ledger, "funds")
-    projects = page.table(ledger, "projects")
+    funds = page.table(ledger, "funds", year)
+    projects = page.table(ledger, "projects", year)
     return {
         "year": latest.year if latest else None,
         "operating": latest.operating if latest else None,

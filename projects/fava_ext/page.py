@@ -106,6 +106,11 @@ def books_of(ledger: FavaLedger) -> VillageBooks:
     )
 
 
+def books_at(ledger: FavaLedger, year: int | None) -> VillageBooks:
+    """The village's books as they stood at the end of ``year`` (all of them if none)."""
+    return computed(ledger, ("books", year), lambda: books_of(ledger).as_of(reports.year_end(year)))
+
+
 def years_of(ledger: FavaLedger) -> list[int]:
     """The years that have real transactions, in order."""
     return computed(
@@ -122,6 +127,7 @@ def last_date(ledger: FavaLedger) -> datetime.date | None:
     )
 
 
+@reports.at_year_end
 def claim_findings(village: VillageBooks, year: int | None = None) -> list[reports.Finding]:
     """``reports.match_claims`` up to the end of ``year``."""
     return reports.match_claims(village, reports.year_end(year))
@@ -139,7 +145,9 @@ TABLES: dict[str, Callable[[VillageBooks, int | None], list]] = {
 
 def table(ledger: FavaLedger, name: str, year: int | None = None) -> list:
     """The rows of ``TABLES[name]`` up to ``year`` (all years if none)."""
-    return computed(ledger, ("table", name, year), lambda: TABLES[name](books_of(ledger), year))
+    return computed(
+        ledger, ("table", name, year), lambda: TABLES[name](books_at(ledger, year), year)
+    )
 
 
 def load_tables(ledger: FavaLedger) -> None:
@@ -199,6 +207,11 @@ class Page(FavaExtensionBase):
     @property
     def books(self) -> VillageBooks:
         return books_of(self.ledger)
+
+    @property
+    def books_at_year_end(self) -> VillageBooks:
+        """The books as they stood at the end of the selected year (all if none)."""
+        return books_at(self.ledger, self.year)
 
     @property
     def village(self) -> str:
