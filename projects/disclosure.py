@@ -9,7 +9,8 @@ holding every figure of the sheet (the sections 农村集体经济组织财务�
 - 各项资产 and 债权债务 at period end, with counterparties, lenders and projects;
 - funds received by payer and source, and what they were used for;
 - projects to period end: budget, received, spent, progress, decision steps with dates;
-- for a year, the 收益及收益分配表 and the 资产负债表 in the 2023 standard's layout.
+- for a year, the 收益及收益分配表 and the 资产负债表 in the 2023 standard's layout;
+- 说明: a year-end distribution that shares out subsidies (``year_end.subsidy_warnings``).
 
 Every text that comes from the ledger is masked (``mask``): ID, bank card and mobile
 numbers never leave. The verification code (``Disclosure.code``) is a digest of the
@@ -31,7 +32,15 @@ from beancount.core import account as bc_account
 from beancount.core import data
 from beancount.parser import printer
 
-from projects import funds, model, register_reports, reports, statements, transaction_facts
+from projects import (
+    funds,
+    model,
+    register_reports,
+    reports,
+    statements,
+    transaction_facts,
+    year_end,
+)
 from projects.balances import balances, signed, total
 from projects.chart import chart, split_component
 from projects.disclosure_sections import RECORDS, Sections, review_of
@@ -99,6 +108,11 @@ class Disclosure:
     #: 资源 and 发包租赁 (``register_reports.disclosure_sections``), empty without registers.
     registers: dict[str, list[dict]] = field(default_factory=dict)
     blockers: list[str] = field(default_factory=list)
+    #: 成员分配 booked in the period by 村民小组 (``register_reports.distribution_between``).
+    distribution: list[dict] = field(default_factory=list)
+    #: Notes for the period's year end: a distribution that shares out subsidies
+    #: (``year_end.subsidy_warnings``).
+    warnings: list[str] = field(default_factory=list)
     code: str = ""
     sections: Sections | None = None
     publish_url: str | None = None
@@ -442,8 +456,24 @@ def compute(
     }
     carried["money"] = disclosure.sections.money
     disclosure.sections.review = review_of(village.entries, period)
+    distributed = {
+        e.date.year
+        for e in at_end.entries
+        if isinstance(e, data.Transaction)
+        and e.date >= period.start
+        and year_end.is_distribution(e)
+    }
+    disclosure.warnings = year_end.subsidy_warnings(at_end.entries, distributed)
     disclosure.registers = register_reports.disclosure_sections(at_end, period.end)
     if disclosure.registers:
         carried["registers"] = disclosure.registers
+    disclosure.distribution = [
+        {k: v for k, v in asdict(row).items() if k not in ("township", "village")}
+        for row in register_reports.distribution_between(
+            at_end, lambda day: period.start <= day <= period.end
+        )
+    ]
+    if disclosure.distribution:  # the groups come from the 成员名册, declared before
+        carried["distribution"] = disclosure.distribution
     disclosure.code = verification_code(village, period, carried)
     return disclosure

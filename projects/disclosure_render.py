@@ -178,6 +178,50 @@ def _project_row(p: dict) -> list:
     return [f"{p['project']} {p['name']}", p["kind"], *money, progress, "\n".join(steps)]
 
 
+LEASE_HEADERS = ["合同编号", "承包、承租方", "标的", "起止日期", "应收租金", "已收租金", "欠收租金"]
+RESOURCE_HEADERS = ["类别", "状态", "宗数", "面积", "在合同期内面积", "单位"]
+DISTRIBUTION_HEADERS = ["年度", "村民小组", "户数", "股数", "成员分配"]
+
+
+def _or_none(rows: Rows, what: str) -> Rows:
+    """The rows, else one 本期无 row."""
+    return rows or [(False, [f"本期无{what}"])]
+
+
+def _register_sections(d: disclosure.Disclosure) -> list[tuple[str, list[str], Rows]]:
+    """专项公开's 发包、租赁 contracts and 各类资源 from the registers, at period end."""
+    leases: Rows = [
+        (
+            False,
+            [
+                *(c["contract"], c["party"], c["subject"], f"{c['start']} 至 {c['end']}"),
+                *(c["due"], c["received"], c["arrears"]),
+            ],
+        )
+        for c in d.registers.get("leases", ())
+    ]
+    resources = [
+        (False, [r["kind"], r["status"], r["count"], r["area"], r["contracted"], r["unit"]])
+        for r in d.registers.get("resources", ())
+    ]
+    return [
+        ("专项公开: 发包、租赁合同 (截至期末)", LEASE_HEADERS, _or_none(leases, "发包、租赁合同")),
+        ("专项公开: 各类资源 (截至期末)", RESOURCE_HEADERS, _or_none(resources, "资源登记")),
+    ]
+
+
+def _distribution_rows(d: disclosure.Disclosure) -> Rows:
+    rows: Rows = [
+        (False, [g["year"], g["group"], g["households"], g["shares"], g["amount"]])
+        for g in d.distribution
+    ]
+    if rows:
+        rows.append(
+            (True, ["合计", "", "", "", sum((g["amount"] for g in d.distribution), Decimal(0))])
+        )
+    return _or_none(rows, "成员分配")
+
+
 def _statement_cells(line: StatementLine | None) -> list:
     """A statement line's cells: 项目, 行次 and its amounts (blank for a heading)."""
     if line is None:
@@ -208,6 +252,7 @@ def xlsx_sections(d: disclosure.Disclosure) -> list[tuple[str, list[str], Rows]]
         ("四、债权债务 (期末余额)", ["项目", "明细", "期末余额"], _balance_rows(d.debts)),
         ("五、资金来源及使用", FUND_HEADERS, _fund_rows(d)),
         ("六、项目 (截至期末)", PROJECT_HEADERS, [(False, _project_row(p)) for p in d.projects]),
+        *_register_sections(d),
     ]
     if d.income_statement:
         sections.append(
@@ -231,6 +276,10 @@ def xlsx_sections(d: disclosure.Disclosure) -> list[tuple[str, list[str], Rows]]
             f"{end.year}年{end.month}月{end.day}日  单位: 元"
         )
         sections.append((title, headers, rows))
+    if d.distribution or d.period.annual:
+        sections.append(("成员分配 (按村民小组汇总)", DISTRIBUTION_HEADERS, _distribution_rows(d)))
+    if d.warnings:
+        sections.append(("说明", [], [(False, [w]) for w in d.warnings]))
     return sections
 
 

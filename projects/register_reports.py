@@ -1,5 +1,6 @@
 """The 三资 report tables: contracts, assets, resources (``cunzhang report``, the Fava page
-三资台账 and the disclosure's 资源 and 发包租赁 sections all read these).
+三资台账 and the disclosure's 资源 and 发包租赁 sections all read these), and the year's
+成员分配 by 村民小组 (``report distribution`` and the disclosure).
 
 Each table is computed at one date, ``as_of``: the end of the year asked for, else the date
 of the village's last transaction. A contract's ``due`` is the rent its schedule asks for
@@ -68,6 +69,15 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("area", "面积", "money"),
         ("contracted", "在合同期内面积", "money"),
         ("share", "发包出租比例", "pct"),
+    ],
+    "distribution": [
+        ("township", "乡镇", "text"),
+        ("village", "村", "text"),
+        ("year", "年度", "int"),
+        ("group", "村民小组", "text"),
+        ("households", "户数", "int"),
+        ("shares", "股数", "money"),
+        ("amount", "成员分配", "money"),
     ],
 }
 
@@ -258,11 +268,67 @@ def resources_at(village: VillageBooks, day: datetime.date) -> list[ResourceRow]
     return rows
 
 
+# --- 成员分配 by 村民小组 ---------------------------------------------------------------
+
+#: The 村民小组 of a posting whose member is not on the 成员名册 (``check`` reports it).
+UNREGISTERED = "不在成员名册"
+
+
+@dataclass
+class DistributionRow:
+    """A year's 成员分配 to the members of one 村民小组: households, shares, amount."""
+
+    township: str
+    village: str
+    year: int
+    group: str
+    households: int
+    shares: Decimal
+    amount: Decimal
+
+
+def distribution_rows(village: VillageBooks, year: int | None = None) -> list[DistributionRow]:
+    """The booked 成员分配 (``#distribution`` postings with a ``member``) of the year, else
+    of every year, summed by the members' 村民小组 on the 成员名册."""
+    return distribution_between(village, lambda day: year is None or day.year == year)
+
+
+def distribution_between(
+    village: VillageBooks, inside: Callable[[datetime.date], bool]
+) -> list[DistributionRow]:
+    """The 成员分配 booked on the days ``inside`` accepts, by year and 村民小组."""
+    members = registers.read(village.entries).members
+    sums: dict[tuple[int, str], tuple[set[str], list[Decimal]]] = {}
+    for entry in village.entries:
+        if not (
+            isinstance(entry, data.Transaction)
+            and "distribution" in (entry.tags or ())
+            and inside(entry.date)
+        ):
+            continue
+        for posting in entry.postings:
+            member = (posting.meta or {}).get("member")
+            if not member:
+                continue
+            found = members.get(member)
+            group = found.group if found else UNREGISTERED
+            shares = posting.meta.get("shares", found.shares if found else ZERO)
+            ids, money = sums.setdefault((entry.date.year, group), (set(), [Decimal(0), ZERO]))
+            ids.add(member)
+            money[0] += Decimal(shares)
+            money[1] -= posting.units.number
+    return [
+        DistributionRow(village.township, village.village, year, group, len(ids), *money)
+        for (year, group), (ids, money) in sorted(sums.items())
+    ]
+
+
 #: The register tables by name (merged into ``projects.reports.REPORTS``).
 REPORTS: dict[str, Callable[[VillageBooks, int | None], list]] = {
     "contracts": contract_rows,
     "assets": asset_rows,
     "resources": resource_rows,
+    "distribution": distribution_rows,
 }
 
 

@@ -1,5 +1,5 @@
 """The 三资 registers of a village ledger: assets (资产台账), resources (资源台账) and
-contracts (合同台账), read into plain dataclasses.
+contracts (合同台账), and its member register (成员名册), read into plain dataclasses.
 
 They are Beancount ``custom`` directives (syntax: README.md, 三资台账), usually in the
 village's ``projects.beancount`` beside the project declarations::
@@ -20,10 +20,15 @@ village's ``projects.beancount`` beside the project declarations::
       end: 2028-12-31
       rent: 12000.00 CNY
       pay: "期末"
+    2023-12-31 custom "member" "M001" "张三"
+      group: "第一村民小组"
+      shares: 4
 
 read as ``Asset(id="A001", cost=Decimal("360000.00"), life=40, ...)``, ``Resource(...)`` and
 ``Contract(id="C2024-01", party="东山家庭农场", ...)`` whose :meth:`Contract.schedule` is one
-instalment of 12,000.00 due on each 31 December from 2024 to 2028.
+instalment of 12,000.00 due on each 31 December from 2024 to 2028. A member (成员户, by
+its 户主) is who a distribution plan's 成员分配 pays (``projects.year_end``), and its
+村民小组 what the distribution's summary adds up by.
 
 Depreciation is straight-line (年限平均法) by month: the monthly charge is
 ``cost × (1 − residual) / (life × 12)`` rounded to the cent (:func:`monthly_charge`),
@@ -208,13 +213,40 @@ class Contract:
 
 
 @dataclass
+class Member:
+    """A member household (成员户) on the 成员名册: its 村民小组 and its shares (股数) in
+    the year-end 成员分配."""
+
+    id: str
+    name: str  # 户主姓名
+    date: datetime.date
+    group: str
+    shares: Decimal
+    meta: dict
+
+
+@dataclass
 class Registers:
-    """The three registers of a village ledger, by id, and the malformed declarations."""
+    """The registers of a village ledger, by id, and the malformed declarations."""
 
     assets: dict[str, Asset] = field(default_factory=dict)
     resources: dict[str, Resource] = field(default_factory=dict)
     contracts: dict[str, Contract] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
     errors: list[RegisterError] = field(default_factory=list)
+
+    def member(self, named: str, day: datetime.date) -> tuple[Member | None, str]:
+        """The member a distribution plan names (by id, else by a 户主姓名 only one
+        member has), declared by ``day``; else ``None`` and why."""
+        found = [m for m in self.members.values() if m.date <= day]
+        by_id = [m for m in found if m.id == named]
+        matches = by_id or [m for m in found if m.name == named]
+        if len(matches) == 1:
+            return matches[0], ""
+        if matches:
+            ids = "、".join(m.id for m in matches)
+            return None, f"成员名册上有 {len(matches)} 户名为 “{named}” ({ids}): 请写成员编号"
+        return None, f'“{named}” 不在成员名册上 (not a member: declare it with custom "member")'
 
     def subject_name(self, subject: str) -> str:
         """The name of a contract's subject (a resource or an asset), else its id."""
@@ -334,6 +366,24 @@ class _Reader:
             meta=entry.meta,
         )
 
+    def member(self, entry: data.Custom) -> None:
+        named = _id_and_name(entry)
+        group = _text(entry.meta.get("group"))
+        shares = _money(entry.meta.get("shares"))
+        if named is None or not group or shares is None or shares <= 0:
+            self.error(
+                entry,
+                '成员声明应写成 custom "member" "成员编号" "户主姓名", 并有 group 村民小组、'
+                "shares 股数 (大于 0)",
+            )
+            return
+        if named[0] in self.found.members:
+            self.error(entry, f"成员 {named[0]} 重复声明 (declared twice)")
+            return
+        self.found.members[named[0]] = Member(
+            named[0], named[1], entry.date, group, shares, entry.meta
+        )
+
     def contract(self, entry: data.Custom) -> None:
         named = _id_and_name(entry)
         meta = entry.meta
@@ -402,7 +452,7 @@ def read(entries: data.Directives) -> Registers:
     for entry in entries:
         if not isinstance(entry, data.Custom):
             continue
-        if entry.type in ("asset", "resource", "contract"):
+        if entry.type in ("asset", "resource", "contract", "member"):
             getattr(reader, entry.type)(entry)
         elif entry.type in ("contract-due", "contract-step"):
             later.append(entry)

@@ -3,7 +3,8 @@
 The entries are :mod:`projects.closing`'s (pure functions); this module finds the standard's
 accounts in the village's ledger (opening those it lacks), refuses what the year end does
 not allow (a year closed before the one before it, a plan booked twice, a plan that
-distributes more than the 可分配收益 of the 收益及收益分配表), and writes as every ledger
+distributes more than the 可分配收益 of the 收益及收益分配表, a 成员分配 line naming no
+member of the 成员名册, ``projects.registers``), and writes as every ledger
 write does (:mod:`importers.writing`): locked, checked, all or nothing.
 
 A distribution paid out (成员分配 and 其他分配; 提取公积公益金 stays with the collective)
@@ -16,6 +17,7 @@ disclosure say so (:func:`subsidy_warnings`), a warning and not an error.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,8 +28,7 @@ from importers.accounts import AccountBook
 from importers.distribution_plan import Plan, read_plan
 from importers.sheet import ImportRefused, Problem
 from importers.writing import Outcome, archive_path
-from projects import closing, layout, statements, transaction_facts
-from projects.balances import opening_balances
+from projects import closing, layout, registers, statements
 from projects.ledger import where
 from projects.periods import parse_period
 from projects.reports import VillageBooks
@@ -109,7 +110,7 @@ def distribute_plan(folder: Path, year: int, plan_file: Path) -> Outcome:
         if not any(line.kind == "other" for line in plan.lines):
             del specs["other"]
         accounts = standard_accounts(book, specs, end)
-        shares = plan_shares(plan, book, accounts, end)
+        shares = plan_shares(plan, book, accounts, end, registers.read(entries))
         meta = {"plan_key": key}
         if plan.approved:
             meta["approved"] = plan.approved
@@ -127,27 +128,11 @@ def distribute_plan(folder: Path, year: int, plan_file: Path) -> Outcome:
     return outcome
 
 
-#: 经营收益's accounts in the 2023 收益及收益分配表: 经营收入, 投资收益, 经营支出, 税金及附加,
-#: 管理费用.
-OPERATING = frozenset({"501", "502", "511", "512", "513"})
-
-
 def own_earnings(entries: data.Directives, year: int) -> Decimal:
-    """经营收益 of the year plus 年初未分配收益: what a distribution may share out without
-    sharing out subsidies (year-end entries are not the year's earnings)."""
-    period = parse_period(str(year))
-    operating = -sum(
-        (
-            p.units.number
-            for e in transaction_facts.transactions(entries)
-            if period.start <= e.date <= period.end
-            for p in e.postings
-            if transaction_facts.top_code(p.account) in OPERATING
-        ),
-        closing.ZERO,
-    )
-    opening = statements.undistributed(opening_balances(entries, period.start))
-    return operating + opening
+    """经营收益 of the year plus 年初未分配收益 (the 收益及收益分配表's, ``statements.
+    year_earnings``): what a distribution may share out without sharing out subsidies."""
+    earnings = statements.year_earnings(entries, parse_period(str(year)))
+    return earnings.lines[statements.OPERATING_EARNINGS] + earnings.opening
 
 
 def subsidy_warning(entries: data.Directives, year: int, payout: Decimal) -> str | None:
@@ -163,14 +148,14 @@ def subsidy_warning(entries: data.Directives, year: int, payout: Decimal) -> str
     )
 
 
-def subsidy_warnings(entries: data.Directives) -> list[str]:
-    """The warning of every year whose booked distribution (``#distribution``) pays out
-    more than its own earnings."""
-    years = sorted(
-        {e.date.year for e in entries if isinstance(e, data.Transaction) and is_distribution(e)}
-    )
+def subsidy_warnings(entries: data.Directives, years: Iterable[int] | None = None) -> list[str]:
+    """The warning of every year (of ``years``, else all) whose booked distribution
+    (``#distribution``) pays out more than its own earnings."""
+    booked = {
+        e.date.year for e in entries if isinstance(e, data.Transaction) and is_distribution(e)
+    }
     found = []
-    for year in years:
+    for year in sorted(booked if years is None else booked & set(years)):
         shares = statements.shares(entries, parse_period(str(year)))
         kept = shares[statements.SHARE_OUT[closing.RESERVE[0]]]  # 提取公积公益金
         warning = subsidy_warning(entries, year, sum(shares.values(), closing.ZERO) - kept)
@@ -198,17 +183,27 @@ def standard_accounts(
 
 
 def plan_shares(
-    plan: Plan, book: AccountBook, accounts: dict[str, str], end: datetime.date
+    plan: Plan,
+    book: AccountBook,
+    accounts: dict[str, str],
+    end: datetime.date,
+    found: registers.Registers,
 ) -> list[closing.Share]:
-    """Each plan line as a share: 公积公益金, a member's payable, or the line's account."""
+    """Each plan line as a share: 公积公益金, a member's payable (the member on the 成员名册
+    the line names, by id or 户主姓名, its id in ``member``), or the line's account."""
     shares, problems = [], []
     for line in plan.lines:
         meta: dict[str, object] = {"sheet": line.sheet, "row": Decimal(line.row)}
+        at = (plan.workbook.label, line.sheet, line.row)
         if line.kind == "reserve":
             credit = accounts["fund"]
         elif line.kind == "member":
+            member, reason = found.member(line.name, end)
+            if member is None and found.members:  # without a 成员名册: the names as written
+                problems.append(Problem(*at, f"成员分配: {reason}"))
+                continue
             credit = accounts["payable"]
-            meta["member"] = line.name
+            meta["member"] = member.id if member else line.name
             if line.shares is not None:  # 3, not 3.00
                 whole = line.shares == line.shares.to_integral_value()
                 meta["shares"] = line.shares.quantize(Decimal(1)) if whole else line.shares
@@ -217,7 +212,6 @@ def plan_shares(
             if credit is None and book.exists(line.account):
                 credit = line.account
             if credit is None:
-                at = (plan.workbook.label, line.sheet, line.row)
                 problems.append(Problem(*at, f"科目 “{line.account}”: {reason}"))
                 continue
             meta["purpose"] = line.name

@@ -10,7 +10,7 @@ from beancount.core import data
 from beancount.loader import LoadError
 
 from importers.sheet import ImportRefused
-from projects import layout, publications
+from projects import layout, publications, year_end
 from projects.engine import map_villages
 from projects.files import unfinished
 from projects.ledger import Refused, confine_fava, format_error, load
@@ -110,6 +110,16 @@ def village_errors(folder: Path) -> tuple[list, int]:
     return [*loaded.errors, *half_written], len(loaded.entries)
 
 
+def warnings(folder: Path) -> list[str]:
+    """``check``'s warnings about a clean village: overdue disclosures, a distribution that
+    shares out subsidies (``projects.year_end.subsidy_warnings``). The exit status stays
+    the errors'."""
+    overdue = publications.overdue_warning(folder, datetime.date.today())
+    label = layout.village_label(folder)
+    subsidies = year_end.subsidy_warnings(load(folder).entries)
+    return [*([overdue] if overdue else []), *(f"⚠ {label}: {w}" for w in subsidies)]
+
+
 @main.command()
 @click.argument("path", required=False)
 @engine_options
@@ -141,8 +151,7 @@ def check(
             click.echo(f"✗ {label}: {len(errors)} 个错误 errors")
         else:
             click.echo(f"✓ {label}: 无错误 clean ({entries} 条记录 entries)")
-            warning = publications.overdue_warning(folder, datetime.date.today())
-            if warning:
+            for warning in warnings(folder):
                 click.echo(warning)
     if failed:
         raise SystemExit(1)

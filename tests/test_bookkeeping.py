@@ -428,6 +428,24 @@ YEAR_2024 = f"""
 
 PLAN_HEADER = ["分配项目", "成员/户主", "股数", "金额", "科目"]
 
+#: The 成员名册 the plans' 成员分配 lines name.
+MEMBERS = """
+2024-01-01 custom "member" "M001" "张三"
+  group: "第一村民小组"
+  shares: 3
+2024-01-01 custom "member" "M002" "李四"
+  group: "第一村民小组"
+  shares: 2
+2024-01-01 custom "member" "M003" "王五"
+  group: "第二村民小组"
+  shares: 5
+"""
+
+
+def register_members(folder: Path, text: str = MEMBERS) -> None:
+    with (folder / "projects.beancount").open("a", encoding="utf-8") as handle:
+        handle.write(text)
+
 
 def plan(path: Path, rows: list[list]) -> Path:
     title = [["新村2024年度收益分配方案"], ["成员代表大会决议:2024年12月26日"]]
@@ -438,6 +456,7 @@ def plan(path: Path, rows: list[list]) -> Path:
 def year(ledgers: Path, folder: Path, tmp_path: Path) -> Path:
     open_books(folder, trial_balance(tmp_path / "期初.xlsx", OPENING_2024))
     add_journal(folder, YEAR_2024)
+    register_members(folder)
     return folder
 
 
@@ -505,7 +524,7 @@ def test_close_and_distribute_give_the_hand_computed_statement(ledgers, year, tm
     assert after["Liabilities:211-应付款:21101-应付成员分配"] == Decimal("-1000.00")
     assert after["Liabilities:211-应付款:21102-应付奖励"] == Decimal("-1000.00")
     journal = (year / "journal" / "2024.beancount").read_text("utf-8")
-    assert 'member: "张三"' in journal and 'approved: "2024年12月26日"' in journal
+    assert 'member: "M001"' in journal and 'approved: "2024年12月26日"' in journal
 
     # reports still show the year's income after closing
     report = run_cli(
@@ -548,6 +567,7 @@ def test_a_village_numbering_undistributed_earnings_32201(ledgers, tmp_path):
         text = ledger.read_text("utf-8").replace("32202", "32201")
         ledger.write_text(text, "utf-8")
     add_journal(folder, f'2024-05-10 * "香菇销售"\n  {BANK}  500.00 CNY\n  Income:501-经营收入\n')
+    register_members(folder)
     close_books(folder, 2024)
     path = plan(
         tmp_path / "方案.xlsx",

@@ -8,10 +8,12 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+import markupsafe
+import openpyxl
 import pytest
 from beancount.core import data
 
-from projects import chart, disclosure, reports, year_end
+from projects import chart, disclosure, disclosure_render, reports, year_end
 from projects.ledger import read
 from projects.periods import parse_period
 from scripts.village import new_village
@@ -138,6 +140,7 @@ def test_a_distribution_larger_than_own_earnings_warns(ledgers, tmp_path, payout
     opening = bookkeeping.trial_balance(tmp_path / "期初.xlsx", bookkeeping.OPENING_2024)
     bookkeeping.open_books(folder, opening)
     bookkeeping.add_journal(folder, bookkeeping.YEAR_2024)
+    bookkeeping.register_members(folder)
     assert run_cli("close-year", target, "2024", ledgers=ledgers).exit_code == 0
     rows = [["成员分配", "张三", None, Decimal(payout)]]
     if Decimal(reserve):
@@ -148,9 +151,28 @@ def test_a_distribution_larger_than_own_earnings_warns(ledgers, tmp_path, payout
     entries, errors, _ = read(folder / "main.beancount")
     assert errors == []  # a warning, not an error
     warnings = year_end.subsidy_warnings(entries)
+    checked = run_cli("check", target, ledgers=ledgers)
+    assert checked.exit_code == 0, checked.stdout  # a warning keeps exit status 0
+    books = reports.VillageBooks.of(folder.name, entries)
+    annual = disclosure.compute(books, parse_period("2024"), township="青石镇")
+    quarter = disclosure.compute(books, parse_period("2024Q3"), township="青石镇")
+    assert quarter.warnings == []  # the distribution is dated 12-31
+    html = disclosure_render.render_html(annual)
+    cells = [c.value for row in xlsx_rows(annual, tmp_path) for c in row]
     if warned is None:
         assert "提示 (warning)" not in result.stdout and warnings == []
+        assert "超过经营收益" not in checked.stdout and annual.warnings == []
+        assert "超过经营收益" not in html and not any("超过经营收益" in str(c) for c in cells)
     else:
         [warning] = warnings
         assert f"超出的 {warned} 来自补助收入" in warning and warning in result.stdout
         assert "之和 51,000.00" in warning
+        assert f"⚠ {target}: {warning}" in checked.stdout.splitlines()
+        assert annual.warnings == [warning]
+        assert str(markupsafe.escape(warning)) in html and warning in cells
+
+
+def xlsx_rows(d: disclosure.Disclosure, tmp_path: Path) -> list:
+    path = tmp_path / "公开.xlsx"
+    disclosure_render.write_xlsx(d, path)
+    return list(openpyxl.load_workbook(path).active.iter_rows())
