@@ -15,6 +15,7 @@ import csv
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -261,3 +262,40 @@ def test_a_township_csv_has_plain_money(root: Path) -> None:
     assert lines[1].endswith(",15000.00,0.2143")
     table = report(root, "projects", fmt="table").stdout
     assert "600,000.00" in table and "21.4%" in table  # people keep separators and percents
+
+
+# --- the Fava pages, by Fava's time filter ------------------------------------------------
+
+
+def test_the_pages_of_2024_know_nothing_of_2025(root: Path) -> None:
+    from fava.util import slugify
+
+    from scripts.serve import make_app
+
+    client = make_app([root / "测试镇" / "测试村"]).test_client()
+    slug = slugify("测试镇 测试村")
+    later = {
+        "ProjectLedger": "P2025-03",
+        "SupportFunds": "赵六",
+        "Registers": "C2025-01",
+    }
+
+    def page(name: str, query: str = "") -> str:
+        """The page without Fava's scripts (its ledger data names every link)."""
+        html = client.get(f"/{slug}/extension/{name}/{query}").get_data(as_text=True)
+        return re.sub(r"<script.*?</script>", "", html, flags=re.S)
+
+    for name, fact in later.items():
+        assert fact not in page(name, "?time=2024"), name
+        assert fact in page(name), name
+
+
+def test_the_overview_is_computed_at_the_selected_year(root: Path) -> None:
+    from fava.core import FavaLedger
+
+    from projects.fava_ext import overview
+
+    ledger = FavaLedger(str(root / "测试镇" / "测试村" / "main.beancount"))
+    year, whole = overview(ledger, 2024), overview(ledger)
+    assert (year["year"], year["projects"], year["pledged"]) == (2024, 1, Decimal("50000.00"))
+    assert (whole["year"], whole["projects"], whole["pledged"]) == (2025, 2, Decimal("80000.00"))
