@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from beancount.core import data
 
-from projects import chart
+from projects import chart, chart_move
 
 #: Where statement rows that neither rules nor history classify are posted, flagged ``!``,
 #: by direction (收 money in, 支 money out): a receipt from an unidentified party is owed
@@ -33,6 +33,14 @@ from projects import chart
 #: A county option names other accounts (``unidentified_receipts``/``unidentified_payments``
 #: in :mod:`projects.options`).
 UNIDENTIFIED = {"收": ("21199", "应付款-待查明款项"), "支": ("11299", "应收款-待查明款项")}
+#: Seasonal and temporary labour (务工, 劳务, 临时工): the 2023 chart pays it through 213
+#: 应付劳务费; 212 应付工资 is for managers and permanent staff. A first-level name a
+#: spreadsheet writes that is no standard name but says 应付 and one of these words
+#: (应付务工工资, 应付临时工工资, 应付劳务报酬) means 213; the classifier prefers 213 for rows
+#: that say them (:mod:`importers.classify`).
+LABOUR_WORDS = ("务工", "劳务", "临时工", "季节工", "零工")
+WAGES, LABOUR = "212", "213"
+
 
 CODE_AND_NAME = re.compile(r"^[\[【(（]?(\d{3,}(?:\.\d{2,})*)[\]】)）]?\s*[-_:：.\s]?\s*(.*)$")
 PATH_SEPARATORS = re.compile(r"\s*[-—－/\\:：_>＞]\s*")
@@ -125,25 +133,39 @@ class AccountBook:
         old = chart.chart(self.version).get(code[:3])
         if old is None:
             raise KeyError(f"{code[:3]} 不是 {self.version} 年科目表的一级科目")
-        new = old.code_2023
-        if not new or "/" in new:
-            raise KeyError(
-                f"{self.version} 年科目 {old.code} {old.name} 在 2023 年科目表中没有唯一对应科目"
-                f" ({old.note}); 请在表中改用 2023 年科目编码"
-            )
-        return new + code[3:]
+        if chart_move.is_ambiguous(old.code):
+            raise KeyError(self.ambiguous(old))
+        return old.code_2023 + code[3:]
+
+    def ambiguous(self, old: chart.StandardAccount) -> str:
+        """Why an old account with no single 2023 equivalent is not carried: the choices."""
+        return (
+            f"{self.version} 年科目 {old.code} {old.name} 在 2023 年科目表中没有唯一对应科目"
+            f" (可选 {chart_move.choices_text(old.code)}; {old.note}): "
+            "请按实质在表中改用 2023 年科目编码 (answer with a 2023 code)"
+        )
 
     def standard_name(self, name: str) -> str | None:
-        """The 2023 first-level account a name means (with --chart 2004, old names too)."""
+        """The 2023 first-level account a name means (with --chart 2004, old names too; one
+        with no single 2023 equivalent is refused before, in :meth:`_resolve_path`)."""
+        old = self.old_name(name)
         clean = chart.clean_name(name)
         for standard in chart.chart("2023").values():
             if chart.clean_name(standard.name) == clean:
                 return standard.account
-        if self.version != "2023":
-            for old in chart.chart(self.version).values():
-                if chart.clean_name(old.name) == clean and old.code_2023.isdigit():
-                    return chart.chart("2023")[old.code_2023].account
+        if clean.startswith("应付") and any(word in clean for word in LABOUR_WORDS):
+            return chart.chart("2023")[LABOUR].account
+        if old is not None and not chart_move.is_ambiguous(old.code):
+            return chart.chart("2023")[old.code_2023].account
         return None
+
+    def old_name(self, name: str) -> chart.StandardAccount | None:
+        """The first-level account of the (older) chart in use a name means, if any."""
+        if self.version == "2023":
+            return None
+        clean = chart.clean_name(name)
+        found = [o for o in chart.chart(self.version).values() if chart.clean_name(o.name) == clean]
+        return found[0] if found else None
 
     # -- resolving ------------------------------------------------------------------------
 
@@ -208,6 +230,9 @@ class AccountBook:
     def _resolve_path(
         self, names: list[str], when: datetime.date, create: bool
     ) -> tuple[str | None, str]:
+        old = self.old_name(names[0])
+        if old is not None and chart_move.is_ambiguous(old.code):
+            return None, self.ambiguous(old)
         account = self._by_path.get("-".join(names))
         if account is not None:
             self._touch(account, when)

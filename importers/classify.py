@@ -22,6 +22,11 @@ may give only a 出资方 (科目 left empty) and then names the funder of rows 
 classify. The first matching rule with a 科目 classifies, the first with a 出资方 names the
 funder.
 
+Seasonal and temporary labour is paid through 213 应付劳务费, not 212 应付工资 (for managers
+and permanent staff): a row whose payee or summary says 务工, 劳务 or 临时工
+(:data:`importers.accounts.LABOUR_WORDS`) and that a rule or history sends to 应付工资 goes
+to 应付劳务费, and its ``classified`` metadata says so.
+
 History is learnt like smart_importer does, with the tokenizer unspaced Chinese needs
 (character bigrams: smart_importer's default takes a whole phrase for one word), but as a
 nearest-neighbour vote that abstains: earlier transactions of the same bank account are
@@ -39,8 +44,9 @@ from pathlib import Path
 
 from beancount.core import data
 
-from importers.accounts import UNIDENTIFIED
+from importers.accounts import LABOUR, LABOUR_WORDS, UNIDENTIFIED, WAGES
 from importers.sheet import Problem, squeeze
+from projects import chart
 from projects.chart import name_path
 
 RULES_FILE = "import-rules.csv"
@@ -179,6 +185,16 @@ class Classifier:
 
     def classify(self, payee: str, summary: str, direction: str) -> tuple[str, str] | None:
         """``(account text, how)`` for a row, or ``None`` to leave it pending."""
+        found = self._classify(payee, summary, direction)
+        if found is None:
+            return None
+        account, how = found
+        labour = labour_account(account)
+        if labour is not None and any(w in f"{payee}{summary}" for w in LABOUR_WORDS):
+            return labour, f"{how}; 务工/劳务/临时工 记入 {LABOUR} 应付劳务费 (not 212 应付工资)"
+        return account, how
+
+    def _classify(self, payee: str, summary: str, direction: str) -> tuple[str, str] | None:
         for rule in self.rules:
             if rule.account and rule.matches(payee, summary, direction):
                 return rule.account, f"规则 {RULES_FILE}:{rule.line}"
@@ -194,3 +210,23 @@ class Classifier:
             if rule.funder and rule.matches(payee, summary, direction):
                 return rule.funder
         return ""
+
+
+def labour_account(text: str) -> str | None:
+    """The 应付劳务费 name path for an account text (name path, code or Beancount account) in
+    212 应付工资, keeping its sub-account names; ``None`` for any other account."""
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) < 2 or chart.split_component(parts[1])[0] != WAGES:
+            return None
+        rest = [chart.split_component(p)[1] for p in parts[2:]]
+    elif text.strip().isdigit():
+        if not text.strip().startswith(WAGES):
+            return None
+        rest = []
+    else:
+        names = [chart.clean_name(n) for n in text.replace("—", "-").split("-")]
+        if names[0] not in (chart.clean_name(chart.chart()[WAGES].name), WAGES):
+            return None
+        rest = names[1:]
+    return "-".join([chart.chart()[LABOUR].name, *rest])

@@ -2,8 +2,10 @@
 
 The equivalence is data: ``projects/data/chart-2004.csv`` gives each 2004 account's 2023
 code. One code is a rename or recode and maps by itself; several codes (``131/132``: split
-by purpose) or none (removed, like 212 应付福利费) need the accountant's answer. So the list
-of ambiguous accounts comes from the chart, not from this module::
+by purpose; ``511`` 发包及上交收入 → ``501/502`` and ``551`` 其他支出 → ``514/515``: split by
+substance; ``212`` 应付福利费 → ``311/211``) or none (removed, like 521) need the accountant's
+answer. So the list of ambiguous accounts comes from the chart, not from this module. A line
+with no balance carries nothing and is not asked::
 
     2004 trial balance             answers (mapping file)         2023 lines
     202   应付款        −8,000      -                              211 应付款        −8,000
@@ -141,7 +143,7 @@ def move(lines: list[Line], version: str, answers: list[Answer] = ()) -> Move:
             result.moved.append(Moved(line, top.code, names, line.amount, line.code, post))
         elif not is_ambiguous(top.code):
             result.moved.append(Moved(line, choices(top.code)[0], names, line.amount, post=post))
-        elif post:
+        elif post and line.amount:
             asked.add(line.code)
             _answered(line, by_code.get(line.code, []), result)
     for code, unasked in by_code.items():

@@ -160,9 +160,11 @@ def test_open_books_reads_the_software_layout(folder: Path, tmp_path: Path):
 
 def test_ambiguous_2004_accounts_come_from_the_chart_data():
     ambiguous = {code for code in chart("2004") if chart_move.is_ambiguous(code)}
-    assert ambiguous == {"131", "132", "171", "212", "521"}
+    assert ambiguous == {"131", "132", "171", "212", "511", "521", "551"}
     assert chart_move.choices("132") == ("131", "132", "134")
-    assert chart_move.choices("511") == ("501",)  # 发包及上交收入 merged into 经营收入
+    assert chart_move.choices("511") == ("501", "502")  # 发包 → 经营收入, 上交利润 → 投资收益
+    assert chart_move.choices("551") == ("514", "515")  # 公益支出 or 其他支出, by substance
+    assert chart_move.choices("212") == ("311", "211")  # 应付福利费: appropriated from 收益
 
 
 @pytest.mark.parametrize(
@@ -215,7 +217,9 @@ def test_open_books_refuses_books_that_are_not_empty(ledgers, tmp_path):
 # -- the 2004 → 2023 move ---------------------------------------------------------------------
 
 #: A 2004-chart trial balance: debits 171,000 = credits 171,000. Ambiguous lines (from
-#: chart-2004.csv): 13101 牲畜(禽)资产-肉牛 (131/132) and 212 应付福利费 (removed).
+#: chart-2004.csv): 13101 牲畜(禽)资产-肉牛 (131/132) and 212 应付福利费 (311/211). The
+#: zero 511 line (a year-end trial balance lists income accounts at zero) carries nothing
+#: and is not asked.
 TRIAL_2004 = [
     ["101", "现金", 1000, None],
     ["102", "银行存款", 100000, None],
@@ -228,6 +232,7 @@ TRIAL_2004 = [
     ["212", "应付福利费", None, 2000],
     ["301", "资本", None, 150000],
     ["322", "收益分配", None, 13000],
+    ["511", "发包及上交收入", None, None],
 ]
 
 
@@ -241,6 +246,8 @@ def test_2004_trial_balance_refused_until_the_mapping_file_answers(ledgers, fold
     )
     assert "131 消耗性生物资产 / 132 生产性生物资产" in lines[0]
     assert lines[1].startswith("旧余额表.xlsx:余额表:11: 2004年科目 212 应付福利费 (-2,000.00)")
+    assert "311 公积公益金 / 211 应付款" in lines[1]
+    assert len(lines) == 3  # the two lines and the summary: the zero 511 line is not asked
     with mapping.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["原科目编码"], r["方向"], r["金额"], r["新科目编码"]) for r in rows] == [
@@ -250,14 +257,15 @@ def test_2004_trial_balance_refused_until_the_mapping_file_answers(ledgers, fold
 
     # answered wrongly: a code outside the choices, and a split that does not add up
     answer(mapping, [("13101", "借", "20000", "131", ""), ("13101", "借", "5000", "134", "")])
-    answer(mapping, [("212", "贷", "2000", "211", "应付福利费")], append=True)
+    answer(mapping, [("212", "贷", "2000", "212", "")], append=True)  # not 应付工资
     wrong = refused_unchanged(ledgers, folder, *args)
     assert any(x.startswith("旧余额表.科目对照.csv::3: 新科目编码 134 应为 131") for x in wrong)
     assert any("各行金额合计 25,000.00 与余额表 30,000.00 不等" in x for x in wrong), wrong
+    assert any(x.startswith("旧余额表.科目对照.csv::4: 新科目编码 212 应为 311") for x in wrong)
 
     # answered: 肉牛 split 20,000 消耗性 (fattening) + 10,000 生产性 (breeding, renamed 种牛)
     answer(mapping, [("13101", "借", "20000", "131", ""), ("13101", "借", "10000", "132", "种牛")])
-    answer(mapping, [("212", "贷", "2000", "211", "应付福利费")], append=True)
+    answer(mapping, [("212", "贷", "2000", "311", "")], append=True)  # unspent welfare fund
     result = run_cli(*args, ledgers=ledgers)
     assert result.exit_code == 0, result.stderr
     bean_check(folder)
@@ -268,8 +276,8 @@ def test_2004_trial_balance_refused_until_the_mapping_file_answers(ledgers, fold
         "Assets:132-生产性生物资产:13201-种牛": Decimal("10000.00"),
         "Assets:153-在建工程": Decimal("40000.00"),  # 2004's 154 is 2023's 153
         "Liabilities:211-应付款:21101-张三": Decimal("-6000.00"),  # 202 → 211
-        "Liabilities:211-应付款:21102-应付福利费": Decimal("-2000.00"),
         "Equity:301-资本": Decimal("-150000.00"),
+        "Equity:311-公积公益金": Decimal("-2000.00"),
         "Equity:322-收益分配": Decimal("-13000.00"),
     }
     out = result.stdout

@@ -1,5 +1,5 @@
-"""Postings an inspector would send back (issue 14): unidentified bank rows, distributions
-funded by subsidies."""
+"""Postings an inspector would send back (issue 14): unidentified bank rows, 2004 accounts split
+by substance, public-welfare depreciation, temporary labour, distributions funded by subsidies."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from pathlib import Path
 import markupsafe
 import openpyxl
 import pytest
+from beancount import loader
 from beancount.core import data
 
 from projects import chart, disclosure, disclosure_render, reports, year_end
 from projects.ledger import read
 from projects.periods import parse_period
 from scripts.village import new_village
+from tests import ledgertext
 from tests import test_bookkeeping as bookkeeping
 from tests.conftest import run_cli
 from tests.importkit import village, workbook
@@ -118,6 +120,207 @@ def test_a_village_keeps_its_own_account_of_that_name(ledgers, tmp_path):
     entries, _, _ = read(folder / "main.beancount")
     [entry] = [e for e in entries if getattr(e, "flag", "") == "!"]
     assert entry.postings[1].account == "Assets:112-应收款:11205-待查明款项"
+
+
+# -- 2004 accounts that split by substance -----------------------------------------------------
+
+VOUCHER_HEADER = ["日期", "凭证字号", "摘要", "科目编码", "科目名称", "借方金额", "贷方金额"]
+
+
+def voucher(tmp_path: Path, code: str, name: str, side: str) -> Path:
+    """One voucher (凭证列表) of 300.00 between the bank (10201) and ``code name``."""
+    line = [None, None, None, code, name, None, None]
+    bank = [None, None, None, "10201", "银行存款-青石农商行", None, None]
+    first, second = (line, bank) if side == "借" else (bank, line)
+    first[5], second[6] = 300, 300
+    first[:3] = ["2024-01-06", "记-001", "摘要"]
+    return workbook(tmp_path / "v.xlsx", {"凭证列表": [VOUCHER_HEADER, first, second]})
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "side", "choices"),
+    [
+        ("51101", "发包及上交收入-土地承包", "贷", "501 经营收入 / 502 投资收益"),
+        ("51102", "发包及上交收入-企业上交利润", "贷", "501 经营收入 / 502 投资收益"),
+        ("55101", "其他支出-慰问", "借", "514 公益支出 / 515 其他支出"),
+        ("", "其他支出-慰问", "借", "514 公益支出 / 515 其他支出"),  # by name: 2023 kept it
+        ("", "发包及上交收入-土地承包", "贷", "501 经营收入 / 502 投资收益"),
+        ("21201", "应付福利费-困难补助", "贷", "311 公积公益金 / 211 应付款"),
+    ],
+)
+def test_2004_accounts_split_by_substance_ask_instead_of_mapping(
+    ledgers, tmp_path, code, name, side, choices
+):
+    folder = village(ledgers, TARGET)
+    path = voucher(tmp_path, code, name, side)
+    result = run_cli(
+        "import", TARGET, str(path), "--chart", "2004", "--create-accounts", ledgers=ledgers
+    )
+    assert result.exit_code == 1, result.stdout
+    assert "没有唯一对应科目" in result.stderr and choices in result.stderr
+    assert "请按实质在表中改用 2023 年科目编码" in result.stderr
+    # answered with a 2023 code, the same line imports
+    answered = voucher(tmp_path, choices[:3] + "01", name.split("-")[-1], side)
+    result = run_cli(
+        "import", TARGET, str(answered), "--chart", "2023", "--create-accounts", ledgers=ledgers
+    )
+    assert result.exit_code == 0, result.stderr
+    _, errors, _ = read(folder / "main.beancount")
+    assert errors == []
+
+
+# -- public-welfare fixed assets -------------------------------------------------------------
+
+LIGHTS = "Assets:151-固定资产:15105-太阳能路灯"
+OFFICE = "Assets:151-固定资产:15101-村部办公楼"
+WORKS = "Assets:153-在建工程:15301-路灯安装"
+
+
+STEPS = "\n".join(
+    f'2025-03-{day:02d} custom "project-step" "P1" "{step}"'
+    for day, step in zip(range(5, 10), ["提议", "商议", "审议", "决议", "决议公开"], strict=True)
+)
+
+
+def welfare_ledger(mark: str, lights_depreciation: str, lights_via: str = "产业项目") -> str:
+    """A village with an office (management) and solar street lights built by project P1
+    (``lights_via`` the project's kind); one quarter's depreciation of both."""
+    return f"""
+2025-03-03 custom "project" "P1" "路灯安装"
+  kind: "{lights_via}"
+  budget: 90000.00 CNY
+{STEPS}
+2025-01-01 open {LIGHTS} CNY
+  code: "15105"
+  {mark}
+2025-01-01 * "期初" #opening
+  {OFFICE}   200000.00 CNY
+  Assets:102-银行存款:10201-农商行   100000.00 CNY
+  Equity:301-资本
+2025-06-30 * "支付路灯工程款" ^P1
+  {WORKS}   83600.00 CNY
+  Assets:102-银行存款:10201-农商行
+2025-07-15 * "路灯完工转入固定资产" ^P1
+  {LIGHTS}   83600.00 CNY
+  {WORKS}
+2025-09-30 * "计提2025年第3季度固定资产折旧"
+  Expenses:513-管理费用:51307-折旧费   1250.00 CNY
+{lights_depreciation}  Assets:152-累计折旧
+"""
+
+
+TO_513 = "  Expenses:513-管理费用:51307-折旧费   1393.33 CNY\n"
+TO_514 = "  Expenses:514-公益支出:51402-折旧费   1393.33 CNY\n"
+
+
+def welfare_errors(text: str) -> list[str]:
+    """The ledger's errors (with every check), its own ``open`` of the lights kept."""
+    automatic = ledgertext.opens(text).split("\n\n")
+    opens = "\n\n".join(block for block in automatic if f" open {LIGHTS} " not in block)
+    head = 'option "operating_currency" "CNY"\nplugin "projects.checks"\n'
+    _, errors, _ = loader.load_string(head + opens + "\n" + text)
+    return [e.message for e in errors]
+
+
+@pytest.mark.parametrize(
+    ("mark", "kind"),
+    [
+        ("public_welfare: TRUE", "产业项目"),  # marked on its open
+        ('name: "太阳能路灯"', "一事一议"),  # formed by an 一事一议 project
+        ("public_welfare: TRUE", "产业项目"),
+    ],
+)
+def test_public_welfare_depreciation_in_513_is_reported(mark, kind):
+    [message] = welfare_errors(welfare_ledger(mark, TO_513, kind))
+    assert "公益性固定资产 " + LIGHTS in message and "514 公益支出" in message
+    assert "计提2025年第3季度固定资产折旧" in message
+    assert welfare_errors(welfare_ledger(mark, TO_514, kind)) == []
+
+
+@pytest.mark.parametrize(
+    ("mark", "kind"),
+    [
+        ('name: "太阳能路灯"', "公益事业"),  # not marked, not 一事一议
+        ('name: "太阳能路灯"', "产业项目"),  # a project that is not 一事一议
+        ("public_welfare: FALSE", "一事一议"),  # the open says otherwise
+    ],
+)
+def test_assets_not_public_welfare_may_depreciate_to_513(mark, kind):
+    assert welfare_errors(welfare_ledger(mark, TO_513, kind)) == []
+
+
+def registered(mark: bool) -> str:
+    """The lights on the asset register (README, 三资台账), public-welfare or not."""
+    welfare = "\n  public_welfare: TRUE" if mark else ""
+    return f"""
+2025-07-15 custom "asset" "A002" "太阳能路灯"
+  account: "{LIGHTS}"
+  cost: 83600.00 CNY
+  life: 20{welfare}
+"""
+
+
+@pytest.mark.parametrize("kind", ["产业项目", "公益事业"])
+@pytest.mark.parametrize("on_register", [True, False])
+def test_the_asset_register_marks_public_welfare_assets_too(kind, on_register):
+    """One notion of a public-welfare asset: the register's ``public_welfare`` counts like
+    the ``open``'s (the lights' open here says nothing)."""
+    for depreciation, reported in ((TO_513, on_register), (TO_514, False)):
+        text = welfare_ledger('name: "太阳能路灯"', depreciation, kind) + registered(on_register)
+        found = [m for m in welfare_errors(text) if "514 公益支出" in m]
+        assert len(found) == reported, found
+        assert all("公益性固定资产 " + LIGHTS in m for m in found)
+
+
+def test_depreciation_before_the_asset_is_on_the_books_is_not_reported():
+    text = welfare_ledger("public_welfare: TRUE", TO_513).replace("2025-09-30 *", "2025-07-14 *")
+    assert welfare_errors(text) == []
+
+
+# -- seasonal and temporary labour: 213 应付劳务费 ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "payee", "summary", "expected"),
+    [
+        ("应付工资", "本村务工人员", "发放1月工资", "Liabilities:213-应付劳务费"),
+        ("212", "", "支付临时工工资", "Liabilities:213-应付劳务费"),
+        ("应付工资-采收", "", "劳务费", "Liabilities:213-应付劳务费:21301-采收"),
+        ("Liabilities:212-应付工资", "季节工", "代发工资", "Liabilities:213-应付劳务费"),
+        ("应付工资", "村干部", "发放1月工资", "Liabilities:212-应付工资"),  # staff: 212
+        ("应付劳务费", "本村务工人员", "发放1月劳务费", "Liabilities:213-应付劳务费"),
+    ],
+)
+def test_labour_rows_prefer_213(ledgers, tmp_path, rule, payee, summary, expected):
+    folder = village(ledgers, TARGET)
+    (folder / "import-rules.csv").write_text(
+        f"对方户名,摘要,方向,科目\n,工资,支,{rule}\n,劳务,支,{rule}\n", "utf-8"
+    )
+    movements = [("2024-03-02", summary, payee, Decimal("-800.00"))]
+    path = statement(tmp_path / "对账单.xlsx", movements, Decimal("1000.00"))
+    result = run_cli("import", TARGET, str(path), "--create-accounts", ledgers=ledgers)
+    assert result.exit_code == 0, result.stderr
+    entries, errors, _ = read(folder / "main.beancount")
+    assert errors == []
+    [entry] = [
+        e
+        for e in entries
+        if isinstance(e, data.Transaction) and e.flag == "*" and e.date.month == 3
+    ]
+    assert entry.postings[1].account == expected
+    if "212" not in expected and "劳务费" not in summary:
+        assert "务工/劳务/临时工 记入 213 应付劳务费" in entry.meta["classified"]
+
+
+@pytest.mark.parametrize("name", ["应付务工工资", "应付临时工工资", "应付劳务报酬", "应付劳务费"])
+def test_labour_payable_names_mean_213(ledgers, tmp_path, name):
+    folder = village(ledgers, TARGET)
+    path = voucher(tmp_path, "", f"{name}-张三", "借")
+    result = run_cli("import", TARGET, str(path), "--create-accounts", ledgers=ledgers)
+    assert result.exit_code == 0, result.stderr
+    assert "Liabilities:213-应付劳务费:21301-张三" in (
+        folder / "journal" / "2024.beancount"
+    ).read_text("utf-8")
 
 
 # -- a distribution funded by subsidies -----------------------------------------------------

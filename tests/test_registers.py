@@ -23,6 +23,7 @@ RENT = "Income:501-经营收入:50101-发包收入"
 OFFICE = "Assets:151-固定资产:15101-村部办公楼"
 SHED = "Assets:151-固定资产:15102-冷棚"
 DEPRECIATION = "Assets:152-累计折旧"
+EXPENSES = ("Expenses:513-管理费用:51301-折旧费", "Expenses:514-公益支出:51401-折旧费")
 
 REGISTERS = f"""
 2023-12-31 custom "asset" "A001" "村部办公楼"
@@ -89,10 +90,11 @@ BOOKS = f"""
   {SHED}   64000.00 CNY
   {BANK}
 2025-12-31 * "计提2024-2025年折旧"
-  Expenses:513-管理费用:51301-折旧费   27599.94 CNY
+  Expenses:513-管理费用:51301-折旧费   9599.94 CNY
+  Expenses:514-公益支出:51401-折旧费   18000.00 CNY
   {DEPRECIATION}
 """
-# 村部办公楼: 360000 / 480 = 750.00 a month, 24 months: 18000.00;
+# 村部办公楼: 360000 / 480 = 750.00 a month, 24 months: 18000.00 (public welfare: 514);
 # 冷棚: 64000 / 120 = 533.33 a month from July 2024, 18 months: 9599.94.
 
 PAYMENTS = (
@@ -210,7 +212,7 @@ def test_cost_on_the_register_differs_from_the_books() -> None:
 
 
 def test_accumulated_depreciation_differs_from_the_books() -> None:
-    text = LEDGER.replace("27599.94 CNY", "27499.94 CNY")
+    text = LEDGER.replace("9599.94 CNY", "9499.94 CNY")
     [message] = messages(text)
     assert "累计折旧 (152) 账面 147,499.94 元, 台账累计折旧合计 147,599.94 元" in message
     assert "A001 村部办公楼 138,000.00" in message and "A002 冷棚 9,599.94" in message
@@ -325,7 +327,7 @@ def write_village(ledgers: Path, name: str) -> Path:
     folder = new_village(ledgers, f"测试镇/{name}", datetime.date(2024, 1, 1))
     accounts = "\n".join(
         f'2024-01-01 open {account} CNY\n  code: "{account.split(":")[-1][:5]}"'
-        for account in (BANK, RENT, OFFICE, SHED, "Expenses:513-管理费用:51301-折旧费")
+        for account in (BANK, RENT, OFFICE, SHED, *EXPENSES)
     )
     with (folder / "accounts.beancount").open("a", encoding="utf-8") as handle:
         handle.write("\n" + accounts + "\n")

@@ -21,6 +21,7 @@ from projects.checks import (
     declarations,
     earmarked,
     earmarked_income,
+    public_welfare,
     register_books,
     registers_declared,
     release,
@@ -43,6 +44,7 @@ RULES = (
     register_books.check,
     contract_receipts.check,
     contract_decisions.check,
+    public_welfare.check,
 )
 
 

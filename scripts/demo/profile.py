@@ -195,7 +195,8 @@ class Village:
     claims: tuple[Claim, ...]
     payday: int  # wages are paid on this day of the month …
     accrual_day: int = 0  # … and accrued on this one (0: the last day of the month)
-    staff: str = "本村务工人员"  # payee of the wages
+    staff: str = "村干部及管理人员"  # payee of the wages (应付工资)
+    labourers: str = "本村务工人员"  # payee of seasonal and temporary labour (应付劳务费)
     stock: Stock | None = None
     sample: tuple[Entry, ...] = ()  # fixed entries of 2024 Q1
     sample_kind: str = BANK_JOURNAL  # the spreadsheet the sample's bank rows come from

@@ -160,8 +160,11 @@ def payroll_events(book: Book, year: int, month: int) -> list[Event]:
         """One payment per payable, as a journal row names one counter-account."""
         months_ = "、".join(book.unpaid_wages) or f"{month}月"
         return [
-            payment(payday, f"发放{months_}{kind}", village.staff, village.main_bank, p, owed)
-            for p, kind in ((WAGES, "工资"), (LABOUR, "劳务费"))
+            payment(payday, f"发放{months_}{kind}", payee, village.main_bank, p, owed)
+            for p, kind, payee in (
+                (WAGES, "工资", village.staff),
+                (LABOUR, "劳务费", village.labourers),
+            )
             if (owed := -book.bal(p))
         ]
 
