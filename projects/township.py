@@ -48,18 +48,36 @@ def ledger_digest(folder: Path) -> str:
 
 def village_report(folder: Path, report: str, year: int | None, code: str) -> list:
     """One village's rows of one report, from the cache when its files are unchanged."""
-    key = hashlib.sha256(f"{code}|{report}|{year}|{ledger_digest(folder)}".encode()).hexdigest()
-    cached = cache_dir() / f"{key}.pickle"
-    if cached.exists():
-        with cached.open("rb") as handle:
-            return pickle.load(handle)
-    loaded = load(folder)
-    if loaded.errors:
-        raise LedgerErrors(folder, len(loaded.errors))
-    rows = REPORTS[report](VillageBooks.of(folder.name, loaded.entries), year)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    replace(cached, pickle.dumps(rows))
-    return rows
+    return village_reports(folder, (report,), year, code)[report]
+
+
+def village_reports(
+    folder: Path, names: tuple[str, ...], year: int | None, code: str
+) -> dict[str, list]:
+    """One village's rows of several reports, each from the cache when the village's files
+    are unchanged; the village is loaded at most once for those that are not."""
+    digest = ledger_digest(folder)
+    keys = {name: f"{code}|{name}|{year}|{digest}".encode() for name in names}
+    paths = {
+        name: cache_dir() / f"{hashlib.sha256(key).hexdigest()}.pickle"
+        for name, key in keys.items()
+    }
+    found = {}
+    for name, cached in paths.items():
+        if cached.exists():
+            with cached.open("rb") as handle:
+                found[name] = pickle.load(handle)
+    missing = [name for name in names if name not in found]
+    if missing:
+        loaded = load(folder)
+        if loaded.errors:
+            raise LedgerErrors(folder, len(loaded.errors))
+        books = VillageBooks.of(folder.name, loaded.entries)
+        for name in missing:
+            found[name] = REPORTS[name](books, year)
+            paths[name].parent.mkdir(parents=True, exist_ok=True)
+            replace(paths[name], pickle.dumps(found[name]))
+    return found
 
 
 class LedgerErrors(Exception):

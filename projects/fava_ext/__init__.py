@@ -16,13 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
-from fava.core import FavaLedger
 from fava.ext import extension_endpoint
 from flask import Response, request, send_file, url_for
 
 from projects import disclosure, reports, transaction_facts
 from projects.disclosure_render import render_html, write_xlsx
-from projects.fava_ext import links, page
+from projects.fava_ext import links, overview, page
 from projects.periods import Period, parse_period
 from projects.project_totals import ProjectTotals, project_totals
 
@@ -298,39 +297,24 @@ class TownshipOverview(page.Page):
     report_title = "乡镇总览"
 
     def rows(self) -> list[dict]:
-        """Per village: latest income and band, funds landed and spent, projects."""
+        """Per village (those the user may see): income and band, funds landed and spent,
+        projects, up to the selected year; ``line`` is none while it is computed
+        (``projects.fava_ext.overview``), or why it cannot be."""
+        year = self.year
         rows = [
             {
                 "slug": slug,
-                "township": page.township_of(ledger),
-                "village": page.village_of(ledger),
-                **page.computed(ledger, "overview", lambda v=ledger: overview(v)),
+                "township": Path(folder).parent.name,
+                "village": Path(folder).name,
+                "line": line,
                 "pages": {name: self.page_url(slug, name) for name in page.PAGES},
             }
-            for slug, ledger in self.ledgers()
+            for slug, folder, line in page.village_lines(year)
         ]
         return sorted(rows, key=lambda r: (r["township"], r["village"]))
 
-
-def overview(ledger: FavaLedger) -> dict:
-    """One village's line of the township overview, from the whole-ledger report tables
-    computed when Fava loaded it."""
-    income = page.table(ledger, "income")
-    latest = income[-1] if income else None
-    funds = page.table(ledger, "funds")
-    projects = page.table(ledger, "projects")
-    return {
-        "year": latest.year if latest else None,
-        "operating": latest.operating if latest else None,
-        "band": latest.band if latest else "—",
-        "basis": latest.basis if latest else "",
-        "pledged": sum((f.pledged for f in funds), transaction_facts.ZERO),
-        "found": sum((f.found for f in funds), transaction_facts.ZERO),
-        "unverified": sum((f.unverified for f in funds), transaction_facts.ZERO),
-        "projects": len(projects),
-        "budget": sum(
-            (p.budget or transaction_facts.ZERO for p in projects), transaction_facts.ZERO
-        ),
-        "spent": sum((p.spent for p in projects), transaction_facts.ZERO),
-        "steps_missing": sum(1 for p in projects if p.steps_missing),
-    }
+    @staticmethod
+    def total(rows: list[dict]) -> dict:
+        """The 合计 of the rows' computed lines, and how many rows are not computed."""
+        lines = [row["line"] for row in rows if isinstance(row["line"], dict)]
+        return {**overview.total_of(lines), "pending": len(rows) - len(lines)}

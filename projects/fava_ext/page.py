@@ -5,8 +5,9 @@ per load of the ledger (Fava reloads a ledger when a file changes) and per year,
 until the next load: at most ``CACHE_SIZE`` results per ledger, the least recently used
 dropped first, since requests choose years and periods without bound. When Fava loads a
 ledger, every table (``TABLES``) is computed for the whole ledger at once: the pages start
-from them, and the township overview reads each village's from its loaded ledger, never
-loading another village in a request. Only a selected year's tables and the disclosure of
+from them, and the township overview reads each loaded village's from its ledger and the
+others' from ``projects.fava_ext.overview`` (computed in the background), never loading
+another village in a request. Only a selected year's tables and the disclosure of
 a period are computed on request (and a table dropped from a full cache). The results
 live on the ledger's first page (Fava makes one instance of each page per ledger and keeps
 it across reloads), so they go with the ledger.
@@ -31,7 +32,7 @@ from fava.util import slugify
 from flask import Response, abort, current_app, url_for
 
 from projects import reports
-from projects.fava_ext import links
+from projects.fava_ext import links, overview
 from projects.reports import VillageBooks
 
 T = TypeVar("T")
@@ -166,6 +167,27 @@ def show_year_results(ledger: FavaLedger) -> None:
         ledger.misc.sidebar_links = [*ledger.misc.sidebar_links, link]
 
 
+def village_lines(year: int | None) -> list[tuple[str, Path, dict | str | None]]:
+    """The villages the request may see (slug, folder) with their overview lines up to
+    ``year``: a loaded village's from its tables, another's from ``overview.Lines`` (none
+    while it is computed). Under plain Fava, which loads every ledger, from each ledger."""
+    ledgers = current_app.config["LEDGERS"]
+    lines: overview.Lines | None = current_app.config.get(overview.LINES)
+    found = []
+    for slug, item in ledgers.items():
+        ledger = item if lines is None else ledgers.loaded(slug)
+        if ledger is None:
+            found.append((slug, item.folder, lines.line(item.folder, year)))
+            continue
+        line = computed(
+            ledger,
+            ("overview", year),
+            lambda v=ledger: overview.line_of(*(table(v, n, year) for n in overview.REPORTS)),
+        )
+        found.append((slug, Path(ledger.beancount_file_path).parent, line))
+    return found
+
+
 def bad_request(message: str) -> NoReturn:
     """End the request with 400 and ``message``: the request asked for something that
     does not exist (an invalid ``?period=``)."""
@@ -238,8 +260,3 @@ class Page(FavaExtensionBase):
     def page_url(slug: str, page: str) -> str:
         """The URL of one of our pages in another (or this) ledger."""
         return url_for("extension_report", bfile=slug, extension_name=page, time=None)
-
-    @staticmethod
-    def ledgers() -> list[tuple[str, FavaLedger]]:
-        """Every ledger this Fava serves (only the user's, when serving with ``--auth``)."""
-        return list(current_app.config["LEDGERS"].items())
