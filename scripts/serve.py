@@ -16,6 +16,9 @@ front of Fava, whose rules apply in this order:
   menu and the township overview show. Only Fava's static assets (``/static/``: its
   scripts, styles and icons) need no login.
 
+Read-only, no response shows the server's path of the ledgers, and Fava's buttons for
+changes are hidden (``scripts.read_only_view``).
+
 One Fava application serves every user, and loads each village at its first request, at
 most ``--max-loaded`` at once (``scripts.fava_ledgers``): users share the loaded copy.
 
@@ -38,6 +41,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ctypes
 import hashlib
 import hmac
 import ipaddress
@@ -61,6 +65,7 @@ from flask import Flask, Response, abort, request
 from projects.fava_ext import overview
 from scripts import query_guard
 from scripts.fava_ledgers import GRANTED, MAX_LOADED, Ledgers
+from scripts.read_only_view import ReadOnlyView, ledgers_root
 from scripts.users import User, check_password, read_users
 
 #: Methods that cannot change anything.
@@ -265,6 +270,7 @@ class Gate:
         self.hosts = hosts
         self.app = make_app(villages, writable=writable, max_loaded=max_loaded)
         self.ledgers: Ledgers = self.app.config["LEDGERS"]
+        self.view = self.app if writable else ReadOnlyView(self.app, ledgers_root(villages))
         self._users: dict[str, User] = {}
         self._users_stamp: tuple[float, int] | None = None
         self._secret = secrets.token_bytes(32)
@@ -378,7 +384,24 @@ class Gate:
             refusal = rule(environ)
             if refusal is not None:
                 return refusal.send(start_response)
-        return self.app(environ, start_response)
+        return self.view(environ, start_response)
+
+
+#: glibc's ``mallopt`` parameter: the size from which a block is mapped on its own.
+M_MMAP_THRESHOLD = -3
+
+
+def return_freed_blocks() -> None:
+    """Keep blocks of 1 MiB and more out of glibc's per-thread arenas. Its threshold rises
+    to the largest block freed, after which such blocks stay in the arena of the thread
+    that freed them: each password check (scrypt takes 16 MiB) would keep 16 MiB in each
+    worker thread that ran one, so memory would grow with the number of users. A fixed
+    threshold maps them apart and returns them to the system when freed."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc
+        return
+    libc.mallopt(M_MMAP_THRESHOLD, 1 << 20)
 
 
 def check_host(host: str, auth: Path | None) -> None:
@@ -403,6 +426,10 @@ def server(
     """The cheroot server of the villages on ``host:port``, with its limits (``THREADS``,
     ``TIMEOUT``, ``MAX_HEADER_BYTES``)."""
     gate = Gate(villages, auth, writable, allowed_hosts(host, allowed), max_loaded)
+    lines: overview.Lines = gate.app.config[overview.LINES]
+    # The township overview, in the background once the server has started.
+    lines.want([(v, None) for v in villages], after=overview.PREFILL_AFTER)
+    return_freed_blocks()
     served = Server((host, port), gate, numthreads=THREADS, timeout=TIMEOUT)
     served.max_request_header_size = MAX_HEADER_BYTES
     return served

@@ -43,26 +43,39 @@ class ProjectLedger(page.Page):
     def _rows(self) -> list[tuple[reports.ProjectRow, dict]]:
         totals = self.totals()
         return [
-            (row, self._links(row.project, totals.get(row.project, ProjectTotals())))
+            (row, self._links(row, totals.get(row.project, ProjectTotals())))
             for row in self.table("projects")
         ]
 
-    def _links(self, pid: str, sums: ProjectTotals) -> dict:
-        """The journal links of a project's figures; money received links to its payers."""
+    def _links(self, row: reports.ProjectRow, sums: ProjectTotals) -> dict:
+        """The links of a project's figures; money received links to its payers."""
+        pid = row.project
         project = links.linked([pid])
         payers = {payer: links.equals(key, payer) for payer, key in sums.named_by.items()}
         return {
             "project": self.journal_of_transactions(project),
             "budget": self.journal(links.declared("project", pid)),
             "steps": self.journal(links.declared("project-step", pid)),
-            "received": self.journal_of_transactions(
-                project, links.any_of(payers.values()) if payers else None
+            "received": self.postings_of_transactions(
+                project,
+                links.any_of(payers.values()) if payers else None,
+                account=links.MONEY_ACCOUNTS,
+                only="brought-in",
             ),
-            "spent": self.journal_of_transactions(project, account=links.SPEND_ACCOUNTS),
-            "capitalised": self.journal_of_transactions(project, account=links.CAPITAL_ACCOUNTS),
-            "income": self.journal_of_transactions(project, account=links.INCOME_ACCOUNTS),
+            "spent": self.postings_of_transactions(project, account=links.SPEND_ACCOUNTS),
+            "remaining": self.postings_of_transactions(
+                project, account=links.SPEND_ACCOUNTS, budget=row.budget
+            )
+            if row.budget is not None
+            else None,
+            "capitalised": self.postings_of_transactions(project, account=links.CAPITAL_ACCOUNTS),
+            "income": self.postings_of_transactions(
+                project, account=links.INCOME_ACCOUNTS, credit=True
+            ),
             "by_source": {
-                source: self.journal_of_transactions(project, links.any_of(terms))
+                source: self.postings_of_transactions(
+                    project, links.any_of(terms), account=links.MONEY_ACCOUNTS, only="brought-in"
+                )
                 for source, terms in self._sources(pid, payers).items()
             },
         }
@@ -119,8 +132,10 @@ class SupportFunds(page.Page):
             "pledged": self.journal(links.declared("fund-pledge", unit)),
             "claimed": self.journal(links.declared("fund-landed", unit)),
             "unverified": self.journal(links.declared("fund-landed", unit)),
-            "found": self.journal_of_transactions(links.equals("funder", unit)),
-            "spent": self.journal_of_transactions(
+            "found": self.postings_of_transactions(
+                links.equals("funder", unit), account=links.MONEY_ACCOUNTS, only="money-in"
+            ),
+            "spent": self.postings_of_transactions(
                 links.linked(projects), account=links.SPEND_ACCOUNTS
             )
             if projects
@@ -151,7 +166,9 @@ class CollectiveIncome(page.Page):
                 row,
                 {
                     **{
-                        key: self.journal(links.transactions(years=[row.year]), account)
+                        key: self.postings(
+                            links.transactions(years=[row.year]), account, credit=True
+                        )
                         for key, account in (
                             ("operating", links.OPERATING_ACCOUNTS),
                             ("subsidy", links.SUBSIDY_ACCOUNTS),

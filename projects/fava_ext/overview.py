@@ -25,10 +25,13 @@ from projects import township, transaction_facts
 LINES = "CUNZHANG_OVERVIEW"
 #: The reports a line is made of.
 REPORTS = ("income", "funds", "projects")
+#: Seconds ``cunzhang serve`` waits after starting before it computes the overview.
+PREFILL_AFTER = 10.0
 #: Seconds after which a computed line is computed again (from the cache if unchanged).
 REFRESH = 30.0
-#: The numeric columns of a line, summed in the township's 合计 row.
-SUMMED = ("pledged", "found", "unverified", "projects", "budget", "spent", "steps_missing")
+#: The money columns of a line, summed in the township's 合计 row, and its counts.
+SUMMED = ("pledged", "found", "unverified", "budget", "spent")
+COUNTED = ("projects", "steps_missing")
 
 
 def line_of(income: list, funds: list, projects: list) -> dict:
@@ -53,7 +56,8 @@ def line_of(income: list, funds: list, projects: list) -> dict:
 def total_of(lines: list[dict]) -> dict:
     """The 合计 of computed lines: every summed column, and 集体经营性收入."""
     zero = transaction_facts.ZERO
-    total = {key: sum((line[key] for line in lines), 0 * zero) for key in SUMMED}
+    total = {key: sum((line[key] for line in lines), zero) for key in SUMMED}
+    total.update({key: sum(line[key] for line in lines) for key in COUNTED})
     total["operating"] = sum((line["operating"] or zero for line in lines), zero)
     return total
 
@@ -81,6 +85,7 @@ class Lines:
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
         self._code: str | None = None
+        self._not_before = 0.0
 
     def line(self, folder: Path, year: int | None) -> dict | str | None:
         """The village's line if computed (none yet: it is queued)."""
@@ -90,9 +95,15 @@ class Lines:
             self.want([key], first=True)
         return None if found is None else found[1]
 
-    def want(self, keys: list[tuple[Path, int | None]], first: bool = False) -> None:
-        """Queue lines to compute (``first``: before those already queued)."""
+    def want(
+        self, keys: list[tuple[Path, int | None]], first: bool = False, after: float = 0.0
+    ) -> None:
+        """Queue lines to compute (``first``: before those already queued), starting no
+        sooner than ``after`` seconds from now if the worker is not running (a server
+        prefilling the overview lets its start-up go first)."""
         with self._lock:
+            if self._worker is None:
+                self._not_before = time.monotonic() + after
             for key in keys:
                 self._queue[key] = None
                 if first:
@@ -103,6 +114,7 @@ class Lines:
 
     def _work(self) -> None:
         """Compute queued lines in one low-priority process, until the queue is empty."""
+        time.sleep(max(0.0, self._not_before - time.monotonic()))
         self._code = self._code or township.code_digest()
         context = multiprocessing.get_context("spawn")  # the server runs threads: no fork
         with concurrent.futures.ProcessPoolExecutor(

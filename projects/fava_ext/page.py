@@ -18,20 +18,25 @@ advanced filters are not applied to the tables, whose totals would otherwise be 
 from __future__ import annotations
 
 import datetime
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote, urlencode
 
+from beancount.core.data import Transaction
 from fava.context import g
 from fava.core import FavaLedger
-from fava.ext import FavaExtensionBase
+from fava.core.filters import Match
+from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util import slugify
-from flask import Response, abort, current_app, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
 
-from projects import reports
+from projects import reports, transaction_facts
 from projects.fava_ext import links, overview
 from projects.reports import VillageBooks
 
@@ -146,6 +151,44 @@ def load_tables(ledger: FavaLedger) -> None:
         table(ledger, name)
 
 
+#: Which of the selected transactions a 明细 keeps (``?only=``), as the reports count them:
+#: money received (``reports.receipts``), money brought in and not earned
+#: (``ProjectTotals.received``).
+ONLY: dict[str, Callable[[Transaction], bool]] = {
+    "money-in": lambda entry: transaction_facts.money_in(entry) > 0,
+    "brought-in": lambda entry: (
+        transaction_facts.money_in(entry) > 0 and transaction_facts.income(entry) == 0
+    ),
+}
+
+#: The metadata imported entries carry, with their labels; Fava's journal shows each
+#: key's first two letters (``do sh ro im vo fu``).
+META_LABELS = {
+    "voucher": "凭证号",
+    "document": "来源表格",
+    "sheet": "工作表",
+    "row": "行号",
+    "import_key": "导入键",
+    "funder": "资金来源单位",
+}
+
+
+def meta_of(entry: Transaction) -> list[tuple[str, str, str | None]]:
+    """The entry's labelled metadata (``META_LABELS``), each with a link for a document."""
+    found = []
+    for key, label in META_LABELS.items():
+        value = entry.meta.get(key)
+        if value is None:
+            continue
+        href = None
+        if key == "document":
+            path = os.path.normpath(os.path.join(os.path.dirname(entry.meta["filename"]), value))
+            href = url_for("document", filename=path, filter=None, account=None, time=None)
+            value = os.path.basename(str(value))
+        found.append((label, str(value), href))
+    return found
+
+
 #: The sidebar link to Fava's 损益表 without the year-end closing.
 RESULTS_LINK = "损益表 (不含年终结账)"
 
@@ -255,6 +298,75 @@ class Page(FavaExtensionBase):
     def journal_of_transactions(self, *terms: str | None, account: str | None = None) -> str:
         """The journal of the real transactions matching the terms, in the selected years."""
         return self.journal(links.transactions(*terms, years=self.through_year()), account)
+
+    def postings(
+        self,
+        filter: str,
+        account: str,
+        *,
+        credit: bool = False,
+        budget: Decimal | None = None,
+        only: str | None = None,
+    ) -> str:
+        """The 明细 of a figure (``postings_view``): the postings to ``account`` of the
+        entries ``filter`` selects, with their amounts and total; ``credit`` counts credits
+        positive (income), else debits (spending, money received); with ``budget``, also
+        what remains of it after the total; ``only`` keeps the transactions ``ONLY``
+        names."""
+        url = url_for(
+            "extension_report", extension_name=self.name, filter=None, account=None, time=None
+        )
+        query = {"filter": filter, "account": account}
+        if credit:
+            query["side"] = "credit"
+        if budget is not None:
+            query["budget"] = str(budget)
+        if only is not None:
+            query["only"] = only
+        return f"{url}postings?{urlencode(query)}"
+
+    def postings_of_transactions(self, *terms: str | None, account: str, **kwargs: Any) -> str:
+        """The 明细 (``postings``) of the real transactions matching the terms, in the
+        selected years."""
+        filter = links.transactions(*terms, years=self.through_year())
+        return self.postings(filter, account, **kwargs)
+
+    @extension_endpoint("postings")
+    def postings_view(self) -> str:
+        """明细: each posting to ``?account=`` (a regular expression, as Fava's account
+        filter) of the transactions Fava's filters select, with its amount and the
+        total, which is the figure the link came from."""
+        account = request.args.get("account", "")
+        match = Match(account)
+        sign = -1 if request.args.get("side") == "credit" else 1
+        try:
+            budget = Decimal(request.args["budget"]) if "budget" in request.args else None
+        except ArithmeticError:
+            bad_request("预算无效 (invalid budget)")
+        only = request.args.get("only")
+        if only is not None and only not in ONLY:
+            bad_request(f"only 只能是 {'、'.join(ONLY)} (invalid only)")
+        keep = ONLY[only] if only else None
+        rows = [
+            (entry, posting, sign * posting.units.number, meta_of(entry))
+            for entry in g.filtered.entries
+            if isinstance(entry, Transaction) and (keep is None or keep(entry))
+            for posting in entry.postings
+            if match(posting.account)
+        ]
+        total = sum((amount for _, _, amount, _ in rows), Decimal(0))
+        content = self.jinja_env.get_template("_postings.html").render(
+            extension=self,
+            rows=rows,
+            total=total,
+            budget=budget,
+            remaining=None if budget is None else budget - total,
+            credit=sign < 0,
+            account=account,
+            filter=request.args.get("filter", ""),
+            journal=url_for("report", report_name="journal"),
+        )
+        return render_template("_layout.html", content=Markup(content), page_title="明细")
 
     @staticmethod
     def page_url(slug: str, page: str) -> str:
