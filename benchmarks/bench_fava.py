@@ -181,8 +181,12 @@ def rss_mib(pid: int) -> float:
 
 def children_rss_mib(pid: int) -> float:
     """The resident memory of a process's children (the overview's worker), in MiB."""
-    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return sum(rss_mib(int(child)) for child in found if Path(f"/proc/{child}").exists())
+    children = {
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    }
+    return sum(rss_mib(child) for child in children if Path(f"/proc/{child}").exists())
 
 
 def get(url: str, user: str | None = None) -> None:

@@ -80,9 +80,14 @@ class Ledgers:
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Lock] = {}
 
+    @staticmethod
+    def granted() -> frozenset[str] | None:
+        """The slugs the gate grants the current request, or none for every slug."""
+        return request.environ.get(GRANTED) if has_request_context() else None
+
     def visible(self) -> list[str]:
         """The slugs the current request may see, in the villages' order."""
-        granted = request.environ.get(GRANTED) if has_request_context() else None
+        granted = self.granted()
         if granted is None:
             return list(self.slots)
         return [slug for slug in self.slots if slug in granted]
@@ -99,7 +104,8 @@ class Ledgers:
 
     def __getitem__(self, slug: str) -> FavaLedger:
         """The loaded ledger of a visible village, loading it if need be."""
-        if slug not in self.slots or slug not in self.visible():
+        granted = self.granted()
+        if slug not in self.slots or (granted is not None and slug not in granted):
             raise KeyError(slug)
         return self.ledger(slug)
 

@@ -154,6 +154,15 @@ def test_the_overview_loads_no_other_village_and_adds_up(gate: Gate) -> None:
     assert line_figure(text, "合计", "operating") == "68,600.00"
 
 
+def test_distinct_years_do_not_grow_the_overview(gate: Gate) -> None:
+    client = Client(gate)
+    lines = gate.app.config[overview.LINES]
+    for year in range(1900, 1900 + 3 * overview.YEARS_KEPT):
+        page(client, f"/{JIA}/extension/TownshipOverview/?time={year}")
+    # one village not loaded (乙村), so one line per year kept or queued
+    assert len(lines) <= overview.YEARS_KEPT + 1
+
+
 def test_the_overview_and_menu_show_only_granted_villages(gate: Gate) -> None:
     client = Client(gate)
     text = page(client, f"/{JIA}/extension/TownshipOverview/", "jia")

@@ -25,6 +25,9 @@ from projects import township, transaction_facts
 LINES = "CUNZHANG_OVERVIEW"
 #: The reports a line is made of.
 REPORTS = ("income", "funds", "projects")
+#: The most years (Fava's time filter) whose lines are kept and queued: requests choose
+#: years without bound, so the least recently asked year's lines go first.
+YEARS_KEPT = 8
 #: Seconds ``cunzhang serve`` waits after starting before it computes the overview.
 PREFILL_AFTER = 10.0
 #: Seconds after which a computed line is computed again (from the cache if unchanged).
@@ -86,9 +89,15 @@ class Lines:
         self._worker: threading.Thread | None = None
         self._code: str | None = None
         self._not_before = 0.0
+        self._years: OrderedDict[int | None, None] = OrderedDict()
+
+    def __len__(self) -> int:
+        """How many lines are kept and queued."""
+        return len(self._lines) + len(self._queue)
 
     def line(self, folder: Path, year: int | None) -> dict | str | None:
         """The village's line if computed (none yet: it is queued)."""
+        self._asked(year)
         key = (folder, year)
         found = self._lines.get(key)
         if found is None or time.monotonic() - found[0] > self.refresh:
@@ -112,6 +121,21 @@ class Lines:
                 self._worker = threading.Thread(target=self._work, daemon=True)
                 self._worker.start()
 
+    def _asked(self, year: int | None) -> None:
+        """Note ``year`` as the most recently asked; forget the lines of the least recently
+        asked one beyond ``YEARS_KEPT``."""
+        with self._lock:
+            self._years[year] = None
+            self._years.move_to_end(year)
+            if len(self._years) <= YEARS_KEPT:
+                return
+            dropped = next(iter(self._years))
+            del self._years[dropped]
+            for key in [k for k in self._queue if k[1] == dropped]:
+                del self._queue[key]
+            for key in [k for k in self._lines if k[1] == dropped]:
+                del self._lines[key]
+
     def _work(self) -> None:
         """Compute queued lines in one low-priority process, until the queue is empty."""
         time.sleep(max(0.0, self._not_before - time.monotonic()))
@@ -131,4 +155,6 @@ class Lines:
                     result = pool.submit(compute_line, *key, self._code).result()
                 except Exception as error:  # a broken village must not stop the others
                     result = f"无法计算 (cannot compute): {' '.join(str(error).split())}"
-                self._lines[key] = (time.monotonic(), result)
+                with self._lock:
+                    if key[1] is None or key[1] in self._years:  # not dropped meanwhile
+                        self._lines[key] = (time.monotonic(), result)
