@@ -74,27 +74,41 @@ def ledger_digest(folder: Path) -> str:
 
 def village_report(folder: Path, report: str, year: int | None, code: str) -> list:
     """One village's rows of one report, from the cache when its files are unchanged."""
+    return village_reports(folder, (report,), year, code)[report]
+
+
+def village_reports(
+    folder: Path, names: tuple[str, ...], year: int | None, code: str
+) -> dict[str, list]:
+    """One village's rows of several reports, each from the cache when the village's files
+    and the code are unchanged; the village is loaded at most once for those that are not.
+    A fresh result replaces the village's older results of the same report and year."""
     place = cache_dir() / hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:24]
     key = hashlib.sha256(f"{code}|{ledger_digest(folder)}".encode()).hexdigest()[:40]
-    prefix = f"{report}.{year or 'all'}."
-    cached = place / f"{prefix}{key}.pickle"
-    try:
-        with cached.open("rb") as handle:
-            rows = pickle.load(handle)
-        os.utime(cached)  # recently used: the last to be pruned
-        return rows
-    except (OSError, EOFError, pickle.UnpicklingError):
-        pass  # not cached (or pruned meanwhile): compute
-    loaded = load(folder)
-    if loaded.errors:
-        raise LedgerErrors(folder, len(loaded.errors))
-    rows = REPORTS[report](VillageBooks.of(folder.name, loaded.entries, folder.parent.name), year)
-    place.mkdir(parents=True, exist_ok=True)
-    replace(cached, pickle.dumps(rows))
-    for stale in place.glob(f"{prefix}*.pickle"):
-        if stale != cached:
-            stale.unlink(missing_ok=True)  # the village's books or the code changed
-    return rows
+    prefixes = {name: f"{name}.{year or 'all'}." for name in names}
+    paths = {name: place / f"{prefixes[name]}{key}.pickle" for name in names}
+    found = {}
+    for name, cached in paths.items():
+        try:
+            with cached.open("rb") as handle:
+                found[name] = pickle.load(handle)
+            os.utime(cached)  # recently used: the last to be pruned
+        except (OSError, EOFError, pickle.UnpicklingError):
+            pass  # not cached (or pruned meanwhile): compute
+    missing = [name for name in names if name not in found]
+    if missing:
+        loaded = load(folder)
+        if loaded.errors:
+            raise LedgerErrors(folder, len(loaded.errors))
+        books = VillageBooks.of(folder.name, loaded.entries, folder.parent.name)
+        place.mkdir(parents=True, exist_ok=True)
+        for name in missing:
+            found[name] = REPORTS[name](books, year)
+            replace(paths[name], pickle.dumps(found[name]))
+            for stale in place.glob(f"{prefixes[name]}*.pickle"):
+                if stale != paths[name]:
+                    stale.unlink(missing_ok=True)  # the village's books or the code changed
+    return found
 
 
 def prune(folder: Path, limit: int) -> None:

@@ -179,6 +179,13 @@ def check(
     metavar="NAME",
     help="反向代理等使用的主机名 (Host header), 可重复; 本机名总是允许 (extra served host names).",
 )
+@click.option(
+    "--max-loaded",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    help="最多同时加载的村账套数 (villages kept loaded; least recently used dropped).",
+)
 @click.pass_obj
 def serve(
     obj: Context,
@@ -188,6 +195,7 @@ def serve(
     auth: Path | None,
     writable: bool,
     allowed: tuple[str, ...],
+    max_loaded: int,
 ) -> None:
     """用 Fava 浏览账套 (只读): serve every village under PATH in Fava, read-only."""
     from scripts import serve as serve_mod
@@ -198,7 +206,7 @@ def serve(
     mode = "可写 writable" if writable else "只读 read-only"
     login = f", 认证 auth: {auth}" if auth else ""
     click.echo(f"Fava: http://{host}:{port}/  ({len(villages)} 个村 villages, {mode}{login})")
-    serve_mod.run(villages, host, port, auth, writable, allowed)
+    serve_mod.run(villages, host, port, auth, writable, allowed, max_loaded)
 
 
 # Commands that live in modules of their own.

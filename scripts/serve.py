@@ -11,10 +11,16 @@ front of Fava, whose rules apply in this order:
   ``--writable``, a change must come from one of the server's own pages: its ``Origin``
   (else its ``Referer``) must name the host the request was sent to;
 - with ``--auth FILE``, HTTP basic authentication against salted scrypt hashes
-  (``cunzhang user add``); each user is served by a Fava application holding only the
-  ledgers their grants cover, so the ledger menu and the township overview never show
-  another village, and any other ledger's URL answers 403. Only Fava's static assets
-  (``/static/``: its scripts, styles and icons) need no login.
+  (``cunzhang user add``); any other ledger's URL than those the user's grants cover
+  answers 403, and the request carries the granted villages, the only ones the ledger
+  menu and the township overview show. Only Fava's static assets (``/static/``: its
+  scripts, styles and icons) need no login.
+
+Read-only, no response shows the server's path of the ledgers, and Fava's buttons for
+changes are hidden (``scripts.read_only_view``).
+
+One Fava application serves every user, and loads each village at its first request, at
+most ``--max-loaded`` at once (``scripts.fava_ledgers``): users share the loaded copy.
 
 Inside Fava (``make_app``):
 
@@ -35,12 +41,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ctypes
 import hashlib
 import hmac
 import ipaddress
 import re
 import secrets
-import threading
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from pathlib import Path
@@ -56,8 +62,10 @@ from fava.helpers import FavaAPIError
 from fava.json_api import json_err
 from flask import Flask, Response, abort, request
 
-from projects.layout import MAIN
+from projects.fava_ext import overview
 from scripts import query_guard
+from scripts.fava_ledgers import GRANTED, MAX_LOADED, Ledgers
+from scripts.read_only_view import ReadOnlyView, ledgers_root
 from scripts.users import User, check_password, read_users
 
 #: Methods that cannot change anything.
@@ -142,13 +150,19 @@ def refused(status: HTTPStatus, message: str) -> Response:
     return Response(message + "\n", status, mimetype="text/plain")
 
 
-def make_app(villages: list[Path], *, writable: bool = False) -> Flask:
-    """A Fava application over the villages' ledgers, loaded up front, that runs only
-    queries that read, serves documents only from the ledgers' ``documents`` folders and
-    answers garbage in a request with 400."""
-    app = create_app(
-        [str((v / MAIN).resolve()) for v in villages], load=True, read_only=not writable
-    )
+def make_app(
+    villages: list[Path], *, writable: bool = False, max_loaded: int = MAX_LOADED
+) -> Flask:
+    """A Fava application over the villages' ledgers, each loaded when first opened (at
+    most ``max_loaded`` at once, ``scripts.fava_ledgers``), whose township overview is
+    computed in the background (``projects.fava_ext.overview``), that runs only queries
+    that read, serves documents only from the ledgers' ``documents`` folders and answers
+    garbage in a request with 400."""
+    app = create_app([], read_only=not writable)
+    ledgers = Ledgers(villages, max_loaded)
+    app.config["BEANCOUNT_FILES"] = [slot.path for slot in ledgers.slots.values()]
+    app.config["LEDGERS"] = ledgers
+    app.config[overview.LINES] = overview.Lines()
 
     @app.before_request
     def _reading_queries_only() -> Response | None:
@@ -248,22 +262,20 @@ class Gate:
         auth: Path | None = None,
         writable: bool = False,
         hosts: frozenset[str] = LOOPBACK_HOSTS,
+        max_loaded: int = MAX_LOADED,
     ) -> None:
         self.villages = villages
         self.auth = auth
         self.writable = writable
         self.hosts = hosts
-        self._apps: dict[frozenset[Path], Flask] = {}
-        self._lock = threading.Lock()
+        self.app = make_app(villages, writable=writable, max_loaded=max_loaded)
+        self.ledgers: Ledgers = self.app.config["LEDGERS"]
+        self.view = self.app if writable else ReadOnlyView(self.app, ledgers_root(villages))
         self._users: dict[str, User] = {}
         self._users_stamp: tuple[float, int] | None = None
         self._secret = secrets.token_bytes(32)
         self._verified: dict[str, bytes] = {}
-        if auth is None:
-            self.app_for(frozenset(villages))
-        else:
-            for found in self.users().values():
-                self.app_for(self.granted(found))
+        self._granted: dict[frozenset[str], frozenset[str]] = {}
 
     def users(self) -> dict[str, User]:
         """The auth file's users, re-read when the file changes."""
@@ -276,16 +288,14 @@ class Gate:
             self._verified.clear()
         return self._users
 
-    def granted(self, found: User) -> frozenset[Path]:
-        return frozenset(v for v in self.villages if found.may_see(v))
-
-    def app_for(self, villages: frozenset[Path]) -> Flask:
-        """The Fava application for one set of villages (built once)."""
-        with self._lock:
-            if villages not in self._apps:
-                ordered = [v for v in self.villages if v in villages]
-                self._apps[villages] = make_app(ordered, writable=self.writable)
-            return self._apps[villages]
+    def granted(self, found: User) -> frozenset[str]:
+        """The slugs of the villages the user may see (the same for the same grants)."""
+        grants = frozenset(found.grants)
+        if grants not in self._granted:
+            self._granted[grants] = frozenset(
+                slug for slug, slot in self.ledgers.slots.items() if found.may_see(slot.folder)
+            )
+        return self._granted[grants]
 
     def authenticate(self, environ: dict) -> User | None:
         """The user the request's basic credentials name, if the password is right."""
@@ -347,33 +357,51 @@ class Gate:
             f"拒绝来自其他网页的修改 (cross-origin change refused: Origin/Referer “{source}”)",
         )
 
-    def app_of(self, environ: dict) -> Flask | Refusal:
-        """The Fava application serving the request: the user's, with ``--auth``."""
+    def check_grants(self, environ: dict) -> Refusal | None:
+        """With ``--auth``, the user must log in, and may open only the villages granted to
+        them; the request carries their slugs (``GRANTED``), the only ones Fava's ledger
+        menu, its ``/`` and the township overview show."""
         if self.auth is None:
-            return self.app_for(frozenset(self.villages))
+            return None
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")
         segment = unquote(path.lstrip("/").split("/", 1)[0])
         if segment == PUBLIC:
-            return self.app_for(frozenset())
+            return None
         found = self.authenticate(environ)
         if found is None:
             return LOG_IN
-        app = self.app_for(self.granted(found))
-        if segment not in NOT_LEDGERS and segment not in dict(app.config["LEDGERS"].items()):
+        granted = self.granted(found)
+        if segment not in NOT_LEDGERS and segment not in granted:
             return NOT_GRANTED
-        if not app.config["BEANCOUNT_FILES"]:
+        if not granted:
             return NO_LEDGER
-        return app
+        environ[GRANTED] = granted
+        return None
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        for rule in (self.check_host, self.check_method, self.check_origin):
+        environ.pop(GRANTED, None)  # only the gate says what a request may see
+        for rule in (self.check_host, self.check_method, self.check_origin, self.check_grants):
             refusal = rule(environ)
             if refusal is not None:
                 return refusal.send(start_response)
-        app = self.app_of(environ)
-        if isinstance(app, Refusal):
-            return app.send(start_response)
-        return app(environ, start_response)
+        return self.view(environ, start_response)
+
+
+#: glibc's ``mallopt`` parameter: the size from which a block is mapped on its own.
+M_MMAP_THRESHOLD = -3
+
+
+def return_freed_blocks() -> None:
+    """Keep blocks of 1 MiB and more out of glibc's per-thread arenas. Its threshold rises
+    to the largest block freed, after which such blocks stay in the arena of the thread
+    that freed them: each password check (scrypt takes 16 MiB) would keep 16 MiB in each
+    worker thread that ran one, so memory would grow with the number of users. A fixed
+    threshold maps them apart and returns them to the system when freed."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc
+        return
+    libc.mallopt(M_MMAP_THRESHOLD, 1 << 20)
 
 
 def check_host(host: str, auth: Path | None) -> None:
@@ -393,10 +421,15 @@ def server(
     auth: Path | None = None,
     writable: bool = False,
     allowed: Iterable[str] = (),
+    max_loaded: int = MAX_LOADED,
 ) -> Server:
     """The cheroot server of the villages on ``host:port``, with its limits (``THREADS``,
     ``TIMEOUT``, ``MAX_HEADER_BYTES``)."""
-    gate = Gate(villages, auth, writable, allowed_hosts(host, allowed))
+    gate = Gate(villages, auth, writable, allowed_hosts(host, allowed), max_loaded)
+    lines: overview.Lines = gate.app.config[overview.LINES]
+    # The township overview, in the background once the server has started.
+    lines.want([(v, None) for v in villages], after=overview.PREFILL_AFTER)
+    return_freed_blocks()
     served = Server((host, port), gate, numthreads=THREADS, timeout=TIMEOUT)
     served.max_request_header_size = MAX_HEADER_BYTES
     return served
@@ -409,10 +442,11 @@ def run(
     auth: Path | None = None,
     writable: bool = False,
     allowed: Iterable[str] = (),
+    max_loaded: int = MAX_LOADED,
 ) -> None:
     """Serve until interrupted."""
     check_host(host, auth)
-    served = server(villages, host, port, auth, writable, allowed)
+    served = server(villages, host, port, auth, writable, allowed, max_loaded)
     try:
         served.start()
     except KeyboardInterrupt:

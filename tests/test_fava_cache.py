@@ -19,7 +19,7 @@ def app(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_each_ledger_has_one_cache_that_its_pages_share(app, monkeypatch) -> None:
-    ledgers = [ledger for _, ledger in app.config["LEDGERS"].items()]
+    ledgers = [app.config["LEDGERS"].ledger(slug) for slug in app.config["LEDGERS"].slots]
     caches = [page.cache_of(ledger) for ledger in ledgers]
     assert len({id(c) for c in caches}) == len(ledgers) >= 2
     by_id = [v for v in vars(page).values() if isinstance(v, dict) and id(ledgers[0]) in v]
@@ -30,14 +30,14 @@ def test_each_ledger_has_one_cache_that_its_pages_share(app, monkeypatch) -> Non
         page.TABLES, "projects", lambda books, year: computed.append(year) or table(books, year)
     )
     client = Client(app)
-    for slug, _ in app.config["LEDGERS"].items():
+    for slug in app.config["LEDGERS"].slots:
         for name in (*page.PAGES, "TownshipOverview"):
             assert client.get(f"/{slug}/extension/{name}/?time=2024").status_code == 200
     assert computed == [2024] * len(ledgers)  # once per ledger, not once per page
 
 
 def test_a_reload_starts_a_new_cache(app) -> None:
-    ledger = next(ledger for _, ledger in app.config["LEDGERS"].items())
+    ledger = app.config["LEDGERS"].ledger(next(iter(app.config["LEDGERS"].slots)))
     before = page.cache_of(ledger)
     assert len(before) > 0
     ledger.load_file()

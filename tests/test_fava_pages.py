@@ -9,6 +9,7 @@ Screenshots go to /tmp/cunzhang-fava/.
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote, urljoin
@@ -18,7 +19,7 @@ from fava.util import slugify
 
 from projects.fava_ext.page import PAGES
 from projects.text import amount_text
-from tests.conftest import AUDITOR_PASSWORD, DEMO, run_cli
+from tests.conftest import AUDITOR_PASSWORD, DEMO, run_cli, serving
 
 SHOTS = Path("/tmp/cunzhang-fava")
 JIA = quote(slugify("测试镇 甲村"))
@@ -102,35 +103,57 @@ def test_each_page_renders_with_the_reports_numbers(
         ("CollectiveIncome", 'tr[data-year="2024"]', "subsidy", ["收到村级组织运转补助"]),
     ],
 )
-def test_a_figure_links_to_exactly_its_entries(
+def test_a_figure_opens_its_postings_and_their_total(
     township_server: str, auditor, page: str, row: str, figure: str, expected: list[str]
 ) -> None:
     auditor.goto(f"{township_server}/{JIA}/extension/{page}/")
-    auditor.locator(f'{row} td[data-figure="{figure}"] a').click()
-    auditor.wait_for_url("**/journal/**")
-    entries = auditor.locator(".journal li.transaction")
-    entries.first.wait_for()
-    texts = entries.all_inner_texts()
+    link = auditor.locator(f'{row} td[data-figure="{figure}"] a')
+    shown = link.inner_text().strip()
+    link.click()
+    auditor.wait_for_url("**/postings?**")
+    rows = auditor.locator(".cz-postings tbody tr")
+    rows.first.wait_for()
+    texts = rows.all_inner_texts()
     assert len(texts) == len(expected), texts
     for narration in expected:
         assert any(narration in text for text in texts), (narration, texts)
-    shot(auditor, f"journal-{page}-{figure}")
+    amounts = auditor.locator('.cz-postings td[data-figure="amount"]').all_inner_texts()
+    total = sum(Decimal(a.replace(",", "")) for a in amounts)
+    assert cell(auditor, ".cz-postings tfoot", "total") == shown == amount_text(total)
+    shot(auditor, f"postings-{page}-{figure}")
 
 
 def test_a_source_link_opens_the_spreadsheet(township_server: str, auditor) -> None:
     auditor.goto(f"{township_server}/{JIA}/extension/SupportFunds/")
     auditor.locator('tr[data-unit="市金融发展局"] td[data-figure="found"] a').click()
-    auditor.wait_for_url("**/journal/**")
-    auditor.locator(".journal li.transaction").first.wait_for()
-    auditor.locator('button[data-key="m"]').click()  # show metadata
-    source = auditor.locator(".journal li.transaction a.filename")
-    assert "2024-01-31.甲村银行日记账.xlsx" in source.inner_text()
-    entry = auditor.locator(".journal li.transaction").inner_text()
-    assert "银行日记账" in entry and "7" in entry  # sheet and row
-    shot(auditor, "journal-source")
+    auditor.wait_for_url("**/postings?**")
+    meta = auditor.locator(".cz-postings td.cz-meta").first
+    assert "来源表格 2024-01-31.甲村银行日记账.xlsx" in meta.inner_text()
+    assert "工作表 银行日记账" in meta.inner_text() and "行号 7" in meta.inner_text()
+    source = meta.locator("a")
+    shot(auditor, "postings-source")
     response = auditor.request.get(urljoin(auditor.url, source.get_attribute("href")))
     assert response.status == 200
     assert response.body()[:2] == b"PK"  # the archived xlsx itself
+
+
+def test_the_context_of_an_entry_offers_no_editing(township_server: str, auditor) -> None:
+    """Read-only: the entry's context shows no 保存, 删除 or Duplicate, and its location
+    is relative to the ledgers' folder, not the server's path."""
+    auditor.goto(f"{township_server}/{JIA}/extension/SupportFunds/")
+    auditor.locator('tr[data-unit="市金融发展局"] td[data-figure="found"] a').click()
+    auditor.wait_for_url("**/postings?**")
+    auditor.locator(".cz-postings tbody tr a").first.click()  # the entry's date
+    editor = auditor.locator("form:has(> .editor)")
+    editor.wait_for()
+    dialog = auditor.locator(".overlay, dialog").filter(has=editor).first
+    text = dialog.inner_text()
+    shot(auditor, "context-read-only")
+    for word in ("删除", "保存", "Duplicate"):
+        visible = [b for b in auditor.get_by_role("button", name=word).all() if b.is_visible()]
+        assert visible == [], word
+    assert "账套/测试镇/甲村/journal/2024.beancount" in text
+    assert "/tmp" not in text and str(Path.home()) not in text
 
 
 def test_a_write_from_the_browser_is_refused(township_server: str, auditor) -> None:
@@ -182,3 +205,40 @@ def test_the_demo_township_pages_show_the_reports_numbers(demo_server: str, brow
         page.wait_for_load_state("networkidle")
         shot(page, f"青石镇-{name}")
     page.close()
+
+
+def test_a_village_not_loaded_opens_and_the_overview_adds_up(
+    township: Path, browser, tmp_path: Path
+) -> None:
+    """With one village loaded at a time, 乙村's page loads it on demand, and the overview
+    (computed in the background for villages not loaded) ends in the township's 合计."""
+    users = str(township / "users.json")
+    with serving("测试镇", "--auth", users, "--max-loaded", "1", ledgers=township) as url:
+        context = browser.new_context(
+            http_credentials={"username": "town", "password": AUDITOR_PASSWORD},
+            viewport={"width": 1400, "height": 1000},
+        )
+        page = context.new_page()
+        page.goto(f"{url}/{JIA}/extension/TownshipOverview/")
+        page.wait_for_load_state("networkidle")
+        total = page.locator('tr[data-village="合计"]')
+        assert "合计" in total.inner_text()
+        # 乙村 was never opened: computed in the background, shown once done
+        deadline = time.monotonic() + 120
+        while page.locator(".cz-pending").count():
+            assert time.monotonic() < deadline, "乙村's line was never computed"
+            time.sleep(1)
+            page.reload()
+        operating = [
+            Decimal(cell(page, f'tr[data-village="{v}"]', "operating").replace(",", ""))
+            for v in ("甲村", "乙村")
+        ]
+        assert cell(page, 'tr[data-village="合计"]', "operating") == amount_text(sum(operating))
+        table = page.locator("table.cz-overview").bounding_box()
+        assert table and table["x"] + table["width"] <= 1400  # fits at 1 400 px
+        shot(page, "overview-total")
+        page.goto(f"{url}/{YI}/extension/CollectiveIncome/")  # not loaded: loads now
+        page.wait_for_load_state("networkidle")
+        assert "乙村" in page.title()
+        assert cell(page, 'tr[data-year="2024"]', "operating") == "30,000.00"
+        context.close()

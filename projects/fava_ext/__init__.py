@@ -18,14 +18,13 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
-from fava.core import FavaLedger
 from fava.ext import extension_endpoint
 from flask import Response, request, send_file, url_for
 
-from projects import disclosure, pdf, reports, transaction_facts
+from projects import disclosure, pdf, reports
 from projects.disclosure_render import render_html, render_json, write_xlsx
 from projects.disclosure_sections import MONEY_CODES
-from projects.fava_ext import links, page
+from projects.fava_ext import links, overview, page
 from projects.fava_ext.registers import Registers as Registers  # a page: Fava finds it here
 from projects.periods import Period, parse_period
 from projects.project_totals import ProjectTotals, project_totals
@@ -49,26 +48,39 @@ class ProjectLedger(page.Page):
     def _rows(self) -> list[tuple[reports.ProjectRow, dict]]:
         totals = self.totals()
         return [
-            (row, self._links(row.project, totals.get(row.project, ProjectTotals())))
+            (row, self._links(row, totals.get(row.project, ProjectTotals())))
             for row in self.table("projects")
         ]
 
-    def _links(self, pid: str, sums: ProjectTotals) -> dict:
-        """The journal links of a project's figures; money received links to its payers."""
+    def _links(self, row: reports.ProjectRow, sums: ProjectTotals) -> dict:
+        """The links of a project's figures; money received links to its payers."""
+        pid = row.project
         project = links.linked([pid])
         payers = {payer: links.equals(key, payer) for payer, key in sums.named_by.items()}
         return {
             "project": self.journal_of_transactions(project),
             "budget": self.journal(links.declared("project", pid)),
             "steps": self.journal(links.declared("project-step", pid)),
-            "received": self.journal_of_transactions(
-                project, links.any_of(payers.values()) if payers else None
+            "received": self.postings_of_transactions(
+                project,
+                links.any_of(payers.values()) if payers else None,
+                account=links.MONEY_ACCOUNTS,
+                only="brought-in",
             ),
-            "spent": self.journal_of_transactions(project, account=links.SPEND_ACCOUNTS),
-            "capitalised": self.journal_of_transactions(project, account=links.CAPITAL_ACCOUNTS),
-            "income": self.journal_of_transactions(project, account=links.INCOME_ACCOUNTS),
+            "spent": self.postings_of_transactions(project, account=links.SPEND_ACCOUNTS),
+            "remaining": self.postings_of_transactions(
+                project, account=links.SPEND_ACCOUNTS, budget=row.budget
+            )
+            if row.budget is not None
+            else None,
+            "capitalised": self.postings_of_transactions(project, account=links.CAPITAL_ACCOUNTS),
+            "income": self.postings_of_transactions(
+                project, account=links.INCOME_ACCOUNTS, credit=True
+            ),
             "by_source": {
-                source: self.journal_of_transactions(project, links.any_of(terms))
+                source: self.postings_of_transactions(
+                    project, links.any_of(terms), account=links.MONEY_ACCOUNTS, only="brought-in"
+                )
                 for source, terms in self._sources(pid, payers).items()
             },
         }
@@ -128,9 +140,11 @@ class SupportFunds(page.Page):
             "pledged": self.journal(links.declared("fund-pledge", unit)),
             "claimed": self.journal(links.declared("fund-landed", unit)),
             "unverified": self.journal(links.declared("fund-landed", unit)),
-            "found": self.journal_of_transactions(own, account=links.FUND_ACCOUNTS),
-            "purchases": self.journal_of_transactions(own, account=links.OPERATING_ACCOUNTS),
-            "spent": self.journal_of_transactions(
+            "found": self.postings_of_transactions(own, account=links.FUND_ACCOUNTS, credit=True),
+            "purchases": self.postings_of_transactions(
+                own, account=links.OPERATING_ACCOUNTS, credit=True
+            ),
+            "spent": self.postings_of_transactions(
                 links.linked(projects), account=links.SPEND_ACCOUNTS
             )
             if projects
@@ -161,7 +175,9 @@ class CollectiveIncome(page.Page):
                 row,
                 {
                     **{
-                        key: self.journal(links.transactions(years=[row.year]), account)
+                        key: self.postings(
+                            links.transactions(years=[row.year]), account, credit=True
+                        )
                         for key, account in (
                             ("operating", links.OPERATING_ACCOUNTS),
                             ("subsidy", links.SUBSIDY_ACCOUNTS),
@@ -365,42 +381,24 @@ class TownshipOverview(page.Page):
     report_title = "乡镇总览"
 
     def rows(self) -> list[dict]:
-        """Per village: latest income and band, funds landed and spent, projects."""
+        """Per village (those the user may see): income and band, funds landed and spent,
+        projects, up to the selected year; ``line`` is none while it is computed
+        (``projects.fava_ext.overview``), or why it cannot be."""
+        year = self.year
         rows = [
             {
                 "slug": slug,
-                "township": page.township_of(ledger),
-                "village": page.village_of(ledger),
-                **page.computed(
-                    ledger, ("overview", self.year), lambda v=ledger: overview(v, self.year)
-                ),
+                "township": Path(folder).parent.name,
+                "village": Path(folder).name,
+                "line": line,
                 "pages": {name: self.page_url(slug, name) for name in page.PAGES},
             }
-            for slug, ledger in self.ledgers()
+            for slug, folder, line in page.village_lines(year)
         ]
         return sorted(rows, key=lambda r: (r["township"], r["village"]))
 
-
-def overview(ledger: FavaLedger, year: int | None = None) -> dict:
-    """One village's line of the township overview at the end of ``year`` (Fava's time
-    filter), from the report tables of that year (of the whole ledger, computed when Fava
-    loaded it, if none)."""
-    income = page.table(ledger, "income", year)
-    latest = income[-1] if income else None
-    funds = page.table(ledger, "funds", year)
-    projects = page.table(ledger, "projects", year)
-    return {
-        "year": latest.year if latest else None,
-        "operating": latest.operating if latest else None,
-        "band": latest.band if latest else "—",
-        "basis": latest.basis if latest else "",
-        "pledged": sum((f.pledged for f in funds), transaction_facts.ZERO),
-        "found": sum((f.found for f in funds), transaction_facts.ZERO),
-        "unverified": sum((f.unverified for f in funds), transaction_facts.ZERO),
-        "projects": len(projects),
-        "budget": sum(
-            (p.budget or transaction_facts.ZERO for p in projects), transaction_facts.ZERO
-        ),
-        "spent": sum((p.spent for p in projects), transaction_facts.ZERO),
-        "steps_missing": sum(1 for p in projects if p.steps_missing),
-    }
+    @staticmethod
+    def total(rows: list[dict]) -> dict:
+        """The 合计 of the rows' computed lines, and how many rows are not computed."""
+        lines = [row["line"] for row in rows if isinstance(row["line"], dict)]
+        return {**overview.total_of(lines), "pending": len(rows) - len(lines)}

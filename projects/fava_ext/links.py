@@ -22,6 +22,8 @@ IS_TRANSACTION = 'flag:"."'
 #: Where a project's money goes (``transaction_facts.is_spend``): every expense, and the
 #: spend assets.
 SPEND_ACCOUNTS = f"^(Expenses:|Assets:({'|'.join(sorted(transaction_facts.SPEND))})-)"
+#: Cash and bank (``transaction_facts.money_in``): money received.
+MONEY_ACCOUNTS = f"^Assets:({'|'.join(sorted(transaction_facts.MONEY))})-"
 #: The assets a finished project leaves behind (``transaction_facts.capitalised``).
 CAPITAL_ACCOUNTS = f"^Assets:({'|'.join(sorted(transaction_facts.CAPITAL))})-"
 #: 集体经营性收入: 501 经营收入 and 502 投资收益.

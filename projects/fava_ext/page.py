@@ -5,8 +5,9 @@ per load of the ledger (Fava reloads a ledger when a file changes) and per year,
 until the next load: at most ``CACHE_SIZE`` results per ledger, the least recently used
 dropped first, since requests choose years and periods without bound. When Fava loads a
 ledger, every table (``TABLES``) is computed for the whole ledger at once: the pages start
-from them, and the township overview reads each village's from its loaded ledger, never
-loading another village in a request. Only a selected year's tables and the disclosure of
+from them, and the township overview reads each loaded village's from its ledger and the
+others' from ``projects.fava_ext.overview`` (computed in the background), never loading
+another village in a request. Only a selected year's tables and the disclosure of
 a period are computed on request (and a table dropped from a full cache). The results
 live on the ledger's first page (Fava makes one instance of each page per ledger and keeps
 it across reloads), so they go with the ledger.
@@ -17,21 +18,26 @@ advanced filters are not applied to the tables, whose totals would otherwise be 
 from __future__ import annotations
 
 import datetime
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote, urlencode
 
+from beancount.core.data import Transaction
 from fava.context import g
 from fava.core import FavaLedger
-from fava.ext import FavaExtensionBase
+from fava.core.filters import Match
+from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util import slugify
-from flask import Response, abort, current_app, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
 
-from projects import register_reports, reports
-from projects.fava_ext import links
+from projects import register_reports, reports, transaction_facts
+from projects.fava_ext import links, overview
 from projects.reports import VillageBooks
 
 T = TypeVar("T")
@@ -158,6 +164,44 @@ def load_tables(ledger: FavaLedger) -> None:
         table(ledger, name)
 
 
+#: Which of the selected transactions a 明细 keeps (``?only=``), as the reports count them:
+#: money received (``reports.receipts``), money brought in and not earned
+#: (``ProjectTotals.received``).
+ONLY: dict[str, Callable[[Transaction], bool]] = {
+    "money-in": lambda entry: transaction_facts.money_in(entry) > 0,
+    "brought-in": lambda entry: (
+        transaction_facts.money_in(entry) > 0 and transaction_facts.income(entry) == 0
+    ),
+}
+
+#: The metadata imported entries carry, with their labels; Fava's journal shows each
+#: key's first two letters (``do sh ro im vo fu``).
+META_LABELS = {
+    "voucher": "凭证号",
+    "document": "来源表格",
+    "sheet": "工作表",
+    "row": "行号",
+    "import_key": "导入键",
+    "funder": "资金来源单位",
+}
+
+
+def meta_of(entry: Transaction) -> list[tuple[str, str, str | None]]:
+    """The entry's labelled metadata (``META_LABELS``), each with a link for a document."""
+    found = []
+    for key, label in META_LABELS.items():
+        value = entry.meta.get(key)
+        if value is None:
+            continue
+        href = None
+        if key == "document":
+            path = os.path.normpath(os.path.join(os.path.dirname(entry.meta["filename"]), value))
+            href = url_for("document", filename=path, filter=None, account=None, time=None)
+            value = os.path.basename(str(value))
+        found.append((label, str(value), href))
+    return found
+
+
 #: The sidebar link to Fava's 损益表 without the year-end closing.
 RESULTS_LINK = "损益表 (不含年终结账)"
 
@@ -177,6 +221,27 @@ def show_year_results(ledger: FavaLedger) -> None:
     link = (RESULTS_LINK, f"/{quote(slug)}/income_statement/?{query}")
     if link not in ledger.misc.sidebar_links:
         ledger.misc.sidebar_links = [*ledger.misc.sidebar_links, link]
+
+
+def village_lines(year: int | None) -> list[tuple[str, Path, dict | str | None]]:
+    """The villages the request may see (slug, folder) with their overview lines up to
+    ``year``: a loaded village's from its tables, another's from ``overview.Lines`` (none
+    while it is computed). Under plain Fava, which loads every ledger, from each ledger."""
+    ledgers = current_app.config["LEDGERS"]
+    lines: overview.Lines | None = current_app.config.get(overview.LINES)
+    found = []
+    for slug, item in ledgers.items():
+        ledger = item if lines is None else ledgers.loaded(slug)
+        if ledger is None:
+            found.append((slug, item.folder, lines.line(item.folder, year)))
+            continue
+        line = computed(
+            ledger,
+            ("overview", year),
+            lambda v=ledger: overview.line_of(*(table(v, n, year) for n in overview.REPORTS)),
+        )
+        found.append((slug, Path(ledger.beancount_file_path).parent, line))
+    return found
 
 
 def bad_request(message: str) -> NoReturn:
@@ -252,12 +317,76 @@ class Page(FavaExtensionBase):
         """The journal of the real transactions matching the terms, in the selected years."""
         return self.journal(links.transactions(*terms, years=self.through_year()), account)
 
+    def postings(
+        self,
+        filter: str,
+        account: str,
+        *,
+        credit: bool = False,
+        budget: Decimal | None = None,
+        only: str | None = None,
+    ) -> str:
+        """The 明细 of a figure (``postings_view``): the postings to ``account`` of the
+        entries ``filter`` selects, with their amounts and total; ``credit`` counts credits
+        positive (income), else debits (spending, money received); with ``budget``, also
+        what remains of it after the total; ``only`` keeps the transactions ``ONLY``
+        names."""
+        url = url_for(
+            "extension_report", extension_name=self.name, filter=None, account=None, time=None
+        )
+        query = {"filter": filter, "account": account}
+        if credit:
+            query["side"] = "credit"
+        if budget is not None:
+            query["budget"] = str(budget)
+        if only is not None:
+            query["only"] = only
+        return f"{url}postings?{urlencode(query)}"
+
+    def postings_of_transactions(self, *terms: str | None, account: str, **kwargs: Any) -> str:
+        """The 明细 (``postings``) of the real transactions matching the terms, in the
+        selected years."""
+        filter = links.transactions(*terms, years=self.through_year())
+        return self.postings(filter, account, **kwargs)
+
+    @extension_endpoint("postings")
+    def postings_view(self) -> str:
+        """明细: each posting to ``?account=`` (a regular expression, as Fava's account
+        filter) of the transactions Fava's filters select, with its amount and the
+        total, which is the figure the link came from."""
+        account = request.args.get("account", "")
+        match = Match(account)
+        sign = -1 if request.args.get("side") == "credit" else 1
+        try:
+            budget = Decimal(request.args["budget"]) if "budget" in request.args else None
+        except ArithmeticError:
+            bad_request("预算无效 (invalid budget)")
+        only = request.args.get("only")
+        if only is not None and only not in ONLY:
+            bad_request(f"only 只能是 {'、'.join(ONLY)} (invalid only)")
+        keep = ONLY[only] if only else None
+        rows = [
+            (entry, posting, sign * posting.units.number, meta_of(entry))
+            for entry in g.filtered.entries
+            if isinstance(entry, Transaction) and (keep is None or keep(entry))
+            for posting in entry.postings
+            if match(posting.account)
+        ]
+        total = sum((amount for _, _, amount, _ in rows), Decimal(0))
+        content = self.jinja_env.get_template("_postings.html").render(
+            extension=self,
+            rows=rows,
+            total=total,
+            budget=budget,
+            remaining=None if budget is None else budget - total,
+            credit=sign < 0,
+            account=account,
+            filter=request.args.get("filter", ""),
+            journal=url_for("report", report_name="journal"),
+        )
+        return render_template("_layout.html", content=Markup(content), page_title="明细")
+
     @staticmethod
     def page_url(slug: str, page: str) -> str:
         """The URL of one of our pages in another (or this) ledger."""
         return url_for("extension_report", bfile=slug, extension_name=page, time=None)
-
-    @staticmethod
-    def ledgers() -> list[tuple[str, FavaLedger]]:
-        """Every ledger this Fava serves (only the user's, when serving with ``--auth``)."""
-        return list(current_app.config["LEDGERS"].items())
