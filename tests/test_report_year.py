@@ -290,7 +290,8 @@ def test_the_pages_of_2024_know_nothing_of_2025(root: Path) -> None:
         assert fact in page(name), name
 
 
-def test_the_overview_is_computed_at_the_selected_year(root: Path) -> None:
+def test_the_overview_is_computed_at_the_selected_year(root: Path, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CUNZHANG_CACHE", str(tmp_path / "cache"))
     from fava.core import FavaLedger
 
     from projects.fava_ext import overview, page
