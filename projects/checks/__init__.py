@@ -3,49 +3,33 @@
     plugin "projects.checks"
 
 Each rule lives in a module of its own with one pure function ``check(entries,
-options_map) -> list of errors``; this plugin runs them all, so ``bean-check``,
+options_map) -> list of errors``; this plugin finds every module of the package and runs
+them all (adding a rule is adding a module), so ``bean-check``,
 ``cunzhang check`` and Fava's error page show the same findings.
 """
 
 from __future__ import annotations
 
-from beancount.core import data
+import importlib
+import pkgutil
+from collections.abc import Callable
+from types import ModuleType
 
-from projects.checks import (
-    account_names,
-    budget,
-    completion,
-    contract_decisions,
-    contract_receipts,
-    decision_first,
-    declarations,
-    earmarked,
-    earmarked_income,
-    public_welfare,
-    register_books,
-    registers_declared,
-    release,
-    retained,
-)
+from beancount.core import data
 
 __plugins__ = ("run",)
 
-RULES = (
-    account_names.check,
-    declarations.check,
-    decision_first.check,
-    budget.check,
-    earmarked.check,
-    earmarked_income.check,
-    completion.check,
-    release.check,
-    retained.check,
-    registers_declared.check,
-    register_books.check,
-    contract_receipts.check,
-    contract_decisions.check,
-    public_welfare.check,
-)
+Rule = Callable[[data.Directives, dict], list]
+
+
+def discover(package: ModuleType) -> tuple[Rule, ...]:
+    """The ``check`` of every module in ``package``, in module-name order: adding a rule is
+    adding a module; nothing else lists the rules."""
+    modules = sorted(found.name for found in pkgutil.iter_modules(package.__path__))
+    return tuple(importlib.import_module(f"{package.__name__}.{name}").check for name in modules)
+
+
+RULES = discover(importlib.import_module(__name__))
 
 
 def run(entries: data.Directives, options_map: dict) -> tuple[data.Directives, list]:
