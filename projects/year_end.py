@@ -199,11 +199,11 @@ def plan_shares(
             credit = accounts["fund"]
         elif line.kind == "member":
             member, reason = found.member(line.name, end)
-            if member is None and found.members:  # without a 成员名册: the names as written
+            if member is None:
                 problems.append(Problem(*at, f"成员分配: {reason}"))
                 continue
             credit = accounts["payable"]
-            meta["member"] = member.id if member else line.name
+            meta["member"] = member.id
             if line.shares is not None:  # 3, not 3.00
                 whole = line.shares == line.shares.to_integral_value()
                 meta["shares"] = line.shares.quantize(Decimal(1)) if whole else line.shares

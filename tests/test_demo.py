@@ -20,7 +20,7 @@ import pytest
 from beancount.core import data
 
 from importers.run import import_files
-from projects import chart, closing, model
+from projects import chart, closing, model, registers
 from projects.ledger import Village, load
 from scripts import demo
 from tests.conftest import DEMO, run_cli
@@ -350,10 +350,12 @@ def test_each_year_is_closed_and_distributed_by_the_commands(
     ledgers: dict[str, Village],
 ) -> None:
     """close-year's #closing entries are what it computes over the year's books, and the
-    #distribution is the archived plan's: the replayed 公积公益金 and shares per 村民小组."""
+    #distribution is the archived plan's: the replayed 公积公益金, one line per household on
+    the 成员名册, their shares adding up to each 村民小组's members."""
     for profile in demo.VILLAGES:
         ledger = ledgers[profile.name]
         book = demo.replay(profile, demo.DEFAULT_SEED)
+        register = registers.read(ledger.entries).members
         for year in (2024, 2025):
             end = closing.year_end(year)
             before = [
@@ -377,7 +379,12 @@ def test_each_year_is_closed_and_distributed_by_the_commands(
             assert archived(distribution).read_bytes() == plan.read_bytes()
             approved = book.distributions[year]
             members = [p for p in distribution.postings if "member" in p.meta]
-            assert [p.meta["shares"] for p in members] == list(profile.groups)
+            assert sorted(p.meta["member"] for p in members) == sorted(register)
+            by_group: dict[str, Decimal] = defaultdict(Decimal)
+            for posting in members:
+                assert posting.meta["shares"] == register[posting.meta["member"]].shares
+                by_group[register[posting.meta["member"]].group] += posting.meta["shares"]
+            assert list(by_group.values()) == list(profile.groups), (profile.name, year)
             paid = -sum(p.units.number for p in members)
             assert paid == approved.per_member * profile.members, (profile.name, year)
             reserve = [p for p in distribution.postings if p.account == "Equity:311-公积公益金"]

@@ -20,10 +20,15 @@ from projects.reports import VillageBooks
 from projects.year_end import close_books
 from tests.conftest import run_cli
 from tests.test_bookkeeping import (
+    OPENING_2024,
     TARGET,
+    YEAR_2024,
+    add_journal,
     bean_check,
+    open_books,
     plan,
     refused_unchanged,
+    trial_balance,
 )
 from tests.test_bookkeeping import folder as folder
 from tests.test_bookkeeping import year as year
@@ -146,6 +151,33 @@ def test_a_plan_naming_no_single_member_is_refused(ledgers, year, tmp_path, name
     assert lines[0] == f"方案.xlsx:方案:5: 成员分配: {reason}" + (
         ' (not a member: declare it with custom "member")' if "不在" in reason else ""
     )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_village_without_a_register_refuses_member_lines(ledgers, folder, tmp_path, seed):
+    """No 成员名册: every 成员分配 line (by a name, an id or a 村民小组) is refused on one
+    line naming file:sheet:row and nothing is written; a plan without one still goes in."""
+    open_books(folder, trial_balance(tmp_path / "期初.xlsx", OPENING_2024))
+    add_journal(folder, YEAR_2024)
+    close_books(folder, 2024)
+    rng = random.Random(seed)
+    named = [
+        rng.choice([f"户主{i}", f"M{i:03d}", f"第{i}村民小组", "张三"])
+        for i in range(rng.randint(1, 6))
+    ]
+    reserve = ["提取公积公益金", None, None, 100]
+    lines = [["成员分配", name, rng.randint(1, 6), 10] for name in named]
+    path = plan(tmp_path / "方案.xlsx", [reserve, *lines])
+    refused = refused_unchanged(ledgers, folder, "distribute", TARGET, "2024", str(path))
+    assert refused[: len(named)] == [
+        f"方案.xlsx:方案:{row}: 成员分配: “{name}” 不在成员名册上 (not a member: declare it "
+        'with custom "member")'
+        for row, name in enumerate(named, start=5)
+    ]
+    assert not any("方案.xlsx:方案:" in line for line in refused[len(named) :])
+    path = plan(tmp_path / "公积金.xlsx", [reserve])
+    result = run_cli("distribute", TARGET, "2024", str(path), ledgers=ledgers)
+    assert result.exit_code == 0, result.stderr
 
 
 @pytest.mark.parametrize(

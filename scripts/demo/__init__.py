@@ -14,7 +14,9 @@ The package, in the order a newcomer reads it:
   assets, projects, the posted first secretary and the funds the secretary's unit pledged;
   ``data/<村>-2024Q1-<表格>.csv``: the shared sample spreadsheets of 2024 Q1 (东山村's bank
   journal, 西河村's voucher list, 南岭村's bank statement), transcribed row by row.
-  :mod:`.villages` reads them. Every name in the demo is fictional.
+  :mod:`.villages` reads them; ``data/members.toml``: the name pools :mod:`.members` draws
+  each village's member households (成员名册) from, with the seed, by 村民小组. Every name in
+  the demo is fictional.
 - :mod:`.book` and :mod:`.simulation`: a ``Book`` replays each village's two years month by
   month, in date order:
   - the rows of the sample spreadsheets;
@@ -24,7 +26,8 @@ The package, in the order a newcomer reads it:
     wages accrued and paid, expenses from the bank or petty cash, interest, bank fees,
     depreciation, cost of sales;
   - the year end: 损益 → 本年收益 → 未分配收益 and the distribution the members' meeting
-    approved (公积公益金, a whole-元 share per member), paid to members the next January.
+    approved (公积公益金, a whole-元 share per member, one line per household), paid to
+    members the next January.
   The book refuses any entry that does not balance or that takes cash or a bank account
   below zero.
 - :mod:`.papers`: the book's entries become the village's monthly spreadsheets: a
@@ -35,7 +38,8 @@ The package, in the order a newcomer reads it:
   plus the township's 帮扶资金台账 per year, from the first secretaries' claims.
 - :mod:`.build`, as a township accountant would: ``scripts.village.new_village`` creates
   each ledger; the sub-accounts the book used (each code extends its parent's), the
-  declarations (README, 声明语法) and the rules for the statement are written; the books
+  declarations (README, 声明语法; the 三资 registers and the 成员名册) and the rules for
+  the statement are written; the books
   are opened from the trial balance (``cunzhang open-books --chart 2004``, answering the
   mapping file it asks for); then, year by year, the register and the spreadsheets are
   imported with :func:`importers.run.import_files` (what ``cunzhang import`` does), which

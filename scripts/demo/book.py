@@ -13,6 +13,7 @@ from beancount.core import data
 from importers.accounts import AccountBook
 from projects import chart
 from scripts.demo.common import LABOUR, SHARED_CODES, START, WAGES, ZERO, Date, yuan
+from scripts.demo.members import Household
 from scripts.demo.profile import Village
 
 
@@ -125,9 +126,12 @@ class MoneyError(ValueError):
 class Book:
     """A village's books as they are replayed: balances and entries."""
 
-    def __init__(self, village: Village, rng: random.Random) -> None:
+    def __init__(
+        self, village: Village, rng: random.Random, members: tuple[Household, ...]
+    ) -> None:
         self.village = village
         self.rng = rng
+        self.members = members  # the 成员名册: who the year-end distribution pays
         self.accounts = Accounts(village.codes)
         self.balance: dict[str, Decimal] = defaultdict(Decimal)
         self.opened: dict[str, Date] = {}

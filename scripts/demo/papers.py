@@ -75,7 +75,6 @@ TRIAL_BALANCE_WIDTHS = (10, 20, 16, 16)
 TRIAL_BALANCE_NAME = f"{START.year - 1}-12-{TRIAL_BALANCE}.xlsx"
 PLAN_HEADER = ["分配项目", "名称", "股数", "金额"]
 PLAN_WIDTHS = (16, 14, 8, 14)
-NUMERALS = "一二三四五六七八九十"
 
 
 @dataclass
@@ -382,14 +381,14 @@ def plan_name(year: int) -> str:
 
 
 def plan_paper(book: Book, year: int) -> Paper:
-    """收益分配方案 the members' meeting approved: 公积公益金, and one share per member,
-    listed by 村民小组."""
+    """收益分配方案 the members' meeting approved: 公积公益金, and one line per household on
+    the 成员名册 (by 户主, listed by 村民小组), its shares those of its members."""
     village = book.village
     plan = book.distributions[year]
     per_member = yuan(plan.per_member)
-    groups = [
-        ["成员分配", f"第{NUMERALS[i]}村民小组", size, per_member * size]
-        for i, size in enumerate(village.groups)
+    households = [
+        ["成员分配", member.name, member.shares, per_member * member.shares]
+        for member in book.members
     ]
     total = plan.reserve + per_member * village.members
     cells = [
@@ -398,7 +397,7 @@ def plan_paper(book: Book, year: int) -> Paper:
         PLAN_HEADER,
         ["提取公积公益金", None, None, plan.reserve],
         ["每股金额", None, None, per_member],
-        *groups,
+        *households,
         ["合计", None, village.members, total],
     ]
     return Paper(plan_name(year), {"分配方案": cells}, PLAN_WIDTHS)

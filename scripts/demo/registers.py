@@ -1,4 +1,4 @@
-"""The demo villages' 三资 registers as declarations, agreeing with their books.
+"""The demo villages' 三资 registers and 成员名册 as declarations, agreeing with their books.
 
 ``data/registers.toml`` names each village's assets (by the account the books keep them in),
 resources and contracts. :func:`registers_text` writes them in the syntax of README.md's
@@ -6,6 +6,7 @@ resources and contracts. :func:`registers_text` writes them in the syntax of REA
 project's asset's cost and first month from the replayed book (the cost of the work it
 was completed from), so the register agrees with the books by construction — the same
 depreciation rule (:func:`projects.registers.monthly_charge`) books the demo's depreciation.
+The member households (``scripts.demo.members``) are declared at the opening.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def registers_of(village: str) -> dict:
 
 
 def registers_text(book: Book) -> str:
-    """The village's asset, resource and contract declarations."""
+    """The village's asset, resource, contract and member declarations."""
     village = book.village
     data = registers_of(village.name)
     opening = {a.account: a for a in village.assets}
@@ -82,6 +83,11 @@ def registers_text(book: Book) -> str:
             f"  every: {quote(spec.get('every', '年'))}",
             f"  pay: {quote(spec['pay'])}",
         ]
+    lines += ["", "; 成员名册 members: 户主, 村民小组, 股数"]
+    for member in book.members:
+        head = f"{quote('member')} {quote(member.id)} {quote(member.name)}"
+        lines.append(f"{OPENING} custom {head}")
+        lines += [f"  group: {quote(member.group)}", f"  shares: {member.shares}"]
     return "\n".join(lines) + "\n"
 
 

@@ -34,6 +34,7 @@ from scripts.demo.common import (
     months,
     next_month,
 )
+from scripts.demo.members import households
 from scripts.demo.profile import Entry, Flow, Project, Village
 
 #: Same-day order: fixed entries and receipts, then payments, accruals, month-end work.
@@ -433,9 +434,9 @@ def distribute(book: Book) -> list[Txn]:
     book.distributions[year] = Distribution(reserve, per_member)
     fund, payable = book.account(PUBLIC_FUND), book.account(MEMBERS_PAYABLE)
     shares = [closing.Share(book.account(RESERVE), fund, reserve)]
-    shares += [  # one line per 村民小组, as the plan lists them
-        closing.Share(book.account(MEMBER_SHARE), payable, per_member * size)
-        for size in village.groups
+    shares += [  # one line per household, as the plan lists them
+        closing.Share(book.account(MEMBER_SHARE), payable, per_member * member.shares)
+        for member in book.members
     ]
     entries = closing.distribute(shares, year, book.account(RETAINED), {})
     return [Txn.of(entry) for entry in entries]
@@ -470,7 +471,7 @@ def sample_txn(village: Village, entry: Entry) -> Txn:
 
 def replay(village: Village, seed: int) -> Book:
     """The village's two years of books."""
-    book = Book(village, random.Random(f"{seed}-{village.name}"))
+    book = Book(village, random.Random(f"{seed}-{village.name}"), households(village, seed))
     book.post(opening_entry(village))
     planned: dict[tuple[int, int], list[Event]] = defaultdict(list)
     for entry in village.sample:
