@@ -71,3 +71,32 @@ def capital(amount: Decimal) -> str:
     if not cents:
         words += "整"
     return sign + words
+
+
+SMALL_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+SMALL_PLACES = {"十": 10, "百": 100, "千": 1000}
+
+
+def counting_number(text: str) -> int | None:
+    """The whole number ``text`` writes in arabic digits or ordinary Chinese numerals (一二三,
+    十, 百, 千; below 10000), else ``None``.
+
+    >>> [counting_number(t) for t in ("12", "十二", "二十", "一百零五")]
+    [12, 12, 20, 105]
+    >>> counting_number("东"), counting_number("")
+    (None, None)
+    """
+    if text.isdecimal():
+        return int(text)
+    if not text or any(c not in SMALL_DIGITS and c not in SMALL_PLACES for c in text):
+        return None
+    total, digit = 0, None
+    for char in text:
+        if char in SMALL_DIGITS:
+            if digit:  # two digits in a row (一二) is not a number; 零 only fills a place
+                return None
+            digit = SMALL_DIGITS[char]
+        else:
+            total += (1 if digit is None else digit) * SMALL_PLACES[char]
+            digit = None
+    return total + (digit or 0)

@@ -15,6 +15,7 @@ each table's columns as ``(key, Chinese header, kind)`` for ``projects.reports.C
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from beancount.core import data
 
 from projects import registers, transaction_facts
 from projects.masking import mask
+from projects.numerals import counting_number
 from projects.registers import ZERO
 
 if TYPE_CHECKING:
@@ -273,6 +275,17 @@ def resources_at(village: VillageBooks, day: datetime.date) -> list[ResourceRow]
 #: The 村民小组 of a posting whose member is not on the 成员名册 (``check`` reports it).
 UNREGISTERED = "不在成员名册"
 
+#: A 村民小组 named by its number: 第一村民小组, 第3组, 十二组, 2小组.
+NUMBERED_GROUP = re.compile(r"第?(?P<number>\w+?)(?:村民小组|村民组|小组|组)")
+
+
+def group_order(group: str) -> tuple[int, int, str]:
+    """The key that lists 村民小组 the way people number them (第二 before 第十, 9组 before
+    10组); a name without a number, and ``UNREGISTERED``, after them, in text order."""
+    matched = NUMBERED_GROUP.fullmatch(group)
+    number = counting_number(matched["number"]) if matched else None
+    return (0, number, group) if number is not None else (1, 0, group)
+
 
 @dataclass
 class DistributionRow:
@@ -319,7 +332,9 @@ def distribution_between(
             money[1] -= posting.units.number
     return [
         DistributionRow(village.township, village.village, year, group, len(ids), *money)
-        for (year, group), (ids, money) in sorted(sums.items())
+        for (year, group), (ids, money) in sorted(
+            sums.items(), key=lambda item: (item[0][0], group_order(item[0][1]))
+        )
     ]
 
 
