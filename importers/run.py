@@ -30,7 +30,7 @@ import ctypes
 import gc
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,11 +129,13 @@ def import_files(
     dry_run: bool = False,
     chart: str = "2023",
     hidden: str = "refuse",
+    progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Import ``files`` into the village (or, for township-wide kinds, township) at ``village``.
 
     Raises :class:`ImportRefused` with one :class:`Problem` per reason; the ledger is then
     unchanged. With ``dry_run`` nothing is written and ``report.preview`` holds the text.
+    ``progress``, if given, is called with each file's path once the file is extracted.
     """
     report = ImportReport()
     with timed(report, "read"):
@@ -152,7 +154,7 @@ def import_files(
             }
         with timed(report, "extract"):
             into_village = Path(village).resolve() in (targets[0], targets[0] / layout.MAIN)
-            extract_all(workbooks, kinds, states, targets, into_village, report)
+            extract_all(workbooks, kinds, states, targets, into_village, report, progress)
             sources = {archive_name(w): w.label for w in workbooks}
             del workbooks  # their rows are extracted: not held while the text is rendered
             forget_workbooks()
@@ -327,14 +329,18 @@ def extract_all(
     targets: list[Path],
     into_village: bool,
     report: ImportReport,
+    progress: Callable[[str], None] | None = None,
 ) -> None:
-    """Extract every file; :class:`ImportRefused` with the problems of all of them."""
+    """Extract every file, calling ``progress`` with its path after each; :class:`ImportRefused`
+    with the problems of all of them."""
     problems: list[Problem] = []
     for workbook, importer_class in zip(workbooks, kinds, strict=True):
         try:
             extract(workbook, importer_class, states, targets, into_village, report)
         except ImportRefused as refused:
             problems.extend(refused.problems)
+        if progress is not None:
+            progress(str(workbook.path))
     if problems:
         raise ImportRefused(problems)
 

@@ -3,7 +3,7 @@ progress bar.
 
 The options choose where ``projects.engine.map_villages`` runs the per-village work: local
 processes (default) or a dask.distributed cluster. :func:`village_progress` shows villages
-done and time left on stderr while it runs.
+(or, for ``import``, files) done and time left on stderr while it runs.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @contextlib.contextmanager
 def village_progress(count: int, label: str) -> Iterator[Callable[[object], None] | None]:
-    """A ``progress`` callback for ``count`` villages: click's progress bar (villages done,
-    time left) on stderr when stderr is a terminal and there is more than one village;
-    ``None`` (nothing shown) otherwise, so pipes and logs stay clean."""
+    """A ``progress`` callback for ``count`` villages (or files), called once each is done:
+    click's progress bar (done, time left) on stderr when stderr is a terminal and there
+    is more than one; ``None`` (nothing shown) otherwise, so pipes and logs stay clean."""
     if count < 2 or not sys.stderr.isatty():
         yield None
         return

@@ -19,6 +19,7 @@ from importers.sheet import ImportRefused
 from projects import layout
 from projects.chart import CHART_VERSIONS
 from scripts.context import Context
+from scripts.engines import village_progress
 
 
 def help_text(kinds: Sequence[type[SheetImporter]]) -> str:
@@ -70,7 +71,10 @@ def import_command(
     """``cunzhang import``; its help (:func:`help_text`) names :data:`importers.KINDS`."""
     folder = obj.folder(village, write=True)
     try:
-        report = import_files(folder, list(files), account, create_accounts, dry_run, chart, hidden)
+        with village_progress(len(files), "导入 importing") as progress:
+            report = import_files(
+                folder, list(files), account, create_accounts, dry_run, chart, hidden, progress
+            )
     except ImportRefused as refused:
         for problem in refused.problems:
             click.echo(str(problem), err=True)

@@ -172,26 +172,28 @@ def report(
     财务公开 disclosures (每个村每个期间的公开期限、公开日期、是否逾期),
     合同 contracts, 资产 assets, 资源 resources (三资台账)."""
     villages = obj.villages(path)
-    if name == "disclosures":
-        today = datetime.date.today()
-        found = map_villages(
-            publications.village_rows,
-            villages,
-            year,
-            today,
-            engine=engine,
-            scheduler=scheduler,
-            jobs=jobs,
-        )
-        emit([asdict(row) for rows in found for row in rows], publications.COLUMNS, fmt, year)
-        return
     try:
         with village_progress(len(villages), "报表 report") as progress:
-            rows = township.report(
-                villages, name, year, jobs, progress, engine=engine, scheduler=scheduler
-            )
+            if name == "disclosures":
+                found = map_villages(
+                    publications.village_rows,
+                    villages,
+                    year,
+                    datetime.date.today(),
+                    engine=engine,
+                    scheduler=scheduler,
+                    jobs=jobs,
+                    progress=progress,
+                )
+            else:
+                rows = township.report(
+                    villages, name, year, jobs, progress, engine=engine, scheduler=scheduler
+                )
     except township.LedgerErrors as error:
         raise click.ClickException(str(error)) from error
+    if name == "disclosures":
+        emit([asdict(row) for rows in found for row in rows], publications.COLUMNS, fmt, year)
+        return
     records = [asdict(row) for row in rows]  # by column key, in the order of the JSON
     places = {(row["township"], row["village"]) for row in records}
     if records and (len(places) > 1 or len(villages) > 1):

@@ -343,6 +343,7 @@ def test_a_folder_or_an_empty_file_is_named_as_such(tmp_path, monkeypatch, comma
 PROGRESS = {
     "check": ("check", "测试镇"),
     "report": ("report", "income", "测试镇"),
+    "report disclosures": ("report", "disclosures", "测试镇"),
     "export": ("export", "测试镇", "--parquet", "out"),
     "disclose": ("disclose", "测试镇", "--period", "2024", "--out", "公开", "--format", "json"),
     "county generate": ("county", "generate", "县", "--villages", "2", "--years", "1"),
@@ -383,8 +384,22 @@ def test_progress_on_a_terminal_only(tmp_path: Path, user_env, command: str) -> 
         subprocess.run(["rm", "-rf", str(tmp_path / folder)], check=True)
     piped = cunzhang(tmp_path, *args, env=user_env)
     # new villages have no rows to report: said in one line, no progress bar
-    said = "没有记录 (no records)\n" if command == "report" else ""
+    said = "没有记录 (no records)\n" if command.startswith("report") else ""
     assert piped.returncode == 0 and piped.stderr == said, piped.stderr
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_import_shows_files_done_on_a_terminal_only(tmp_path: Path, user_env, count: int) -> None:
+    """Each file extracted moves the bar (``count/count`` at the end); piped, stderr is empty."""
+    files = [str(p) for p in sorted(EXAMPLES.glob("2024-0*-凭证列表.xlsx"))[:count]]
+    for name in ("甲村", "乙村"):
+        new_village(tmp_path / "L", f"测试镇/{name}", datetime.date(2024, 1, 1))
+    args = ("--ledgers", "L", "import", "测试镇/甲村", *files, "--create-accounts")
+    status, stdout, terminal = with_terminal(tmp_path, args, user_env)
+    assert status == 0 and "新增 (added)" in stdout, terminal
+    assert f"{count}/{count}" in terminal and "导入 importing" in terminal, terminal
+    piped = cunzhang(tmp_path, *args[:3], "测试镇/乙村", *args[4:], env=user_env)
+    assert piped.returncode == 0 and piped.stderr == "", piped.stderr
 
 
 # -- 9. the report cache ----------------------------------------------------------------------
