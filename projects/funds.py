@@ -24,7 +24,9 @@ One computation (:func:`compute`) over a village's books feeds ``cunzhang report
   none does, counted as ``outside_term``); so a unit's secretaries sum to the unit.
 - **Spending** of a project is attributed to its fund sources only
   (``ProjectTotals.spent_by_source``); a unit's share goes to its secretaries in proportion
-  to the unit's 241 money each brought to the project.
+  to the unit's 241 money each brought to the project. Its share of each spending posting
+  (:func:`spending_shares`) is its part of the project split over the project's spending
+  postings by amount, to the cent, so the shares sum to its part.
 
     2024-01-20 custom "fund-landed" "市农业农村局" "产业项目资金" 60000.00 CNY
     2024-01-03 * "青石镇人民政府" "收到镇财政转拨资金" ^P2024-03
@@ -40,12 +42,12 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from beancount.core import data
 
 from projects import model, options, transaction_facts
-from projects.project_totals import apportion, project_totals
+from projects.project_totals import CENT, apportion, project_totals
 from projects.transaction_facts import ZERO
 
 
@@ -325,3 +327,46 @@ def findings(funds: Funds, window: datetime.timedelta) -> list[Finding]:
             )
         )
     return found
+
+
+def largest_remainder(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """``amount`` (in cents) split in proportion to the weights (of any sign, not summing
+    to zero), to the cent: each part rounded down, and the cents left over one each to
+    the parts with the largest remainders (the earlier on a tie); the parts sum exactly
+    to ``amount``."""
+    whole = sum(weights, ZERO)
+    exact = [amount * w / whole for w in weights]
+    parts = [e.quantize(CENT, rounding=ROUND_FLOOR) for e in exact]
+    left = int((amount - sum(parts, ZERO)) / CENT)
+    ranked = sorted(range(len(parts)), key=lambda i: parts[i] - exact[i])
+    for i in ranked[:left]:
+        parts[i] += CENT
+    return parts
+
+
+def spending_shares(
+    transactions: list[data.Transaction], unit: str
+) -> list[tuple[data.Transaction, data.Posting, Decimal]]:
+    """Each spending posting of the projects ``unit`` is a fund source of, with the unit's
+    share of it, in date order: the unit's part of a project's spending
+    (``ProjectTotals.spent_by_source``) split over the project's spending postings by
+    amount (:func:`largest_remainder`), summed over the projects a posting's entry links.
+    The shares sum to ``compute(transactions, ...).spent[unit]``."""
+    shares: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    postings: dict[tuple[int, int], tuple[data.Transaction, data.Posting]] = {}
+    for sums in project_totals(transactions).values():
+        part = sums.spent_by_source().get(unit)
+        if not part:
+            continue
+        spends = {
+            (id(entry), index): (entry, posting)
+            for entry, _ in sums.spending
+            for index, posting in enumerate(entry.postings)
+            if transaction_facts.is_spend(posting.account)
+        }
+        weights = [posting.units.number for _, posting in spends.values()]
+        for key, share in zip(spends, largest_remainder(part, weights), strict=True):
+            shares[key] += share
+        postings.update(spends)
+    keys = sorted(postings, key=lambda key: postings[key][0].date)
+    return [(*postings[key], shares[key]) for key in keys]

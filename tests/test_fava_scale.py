@@ -253,10 +253,11 @@ def test_read_only_pages_hide_the_edit_buttons(township: Path, cache: Path) -> N
     assert STYLE.decode() not in writable.get_data(as_text=True)
 
 
-FIGURE_LINK = re.compile(r'data-figure="(\w+)"><a href="([^"]*/postings\?[^"]+)">([^<]*)<')
-#: A unit's share of its projects' spending is not a sum of postings: its link lists the
-#: spending it is a share of.
-SHARES = {("SupportFunds", "spent")}
+#: A figure's link to its 明细: the postings (``postings``), or a unit's shares of its
+#: projects' spending postings (``shares``, whose total is of the shares).
+FIGURE_LINK = re.compile(
+    r'data-figure="(\w+)"><a href="([^"]*/(?:postings|shares)\?[^"]+)">([^<]*)<'
+)
 
 
 @pytest.mark.parametrize("demo", [False, True], ids=["测试镇", "青石镇"])
@@ -268,13 +269,12 @@ def test_every_figure_opens_postings_that_add_up_to_it(
     gate = Gate(villages_under(folder))
     client = Client(gate)
     checked = 0
+    shares = 0
     time_filter = f"?time={year}" if year else ""
     for slug in gate.ledgers.slots:
         for name in ("ProjectLedger", "SupportFunds", "CollectiveIncome"):
             text = page(client, f"/{quote(slug)}/extension/{name}/{time_filter}")
             for figure, href, shown in FIGURE_LINK.findall(text):
-                if (name, figure) in SHARES:
-                    continue
                 postings = page(client, html.unescape(href))
                 key = "remaining" if figure == "remaining" else "total"
                 total = re.search(rf'data-figure="{key}">([^<]*)<', postings)
@@ -282,4 +282,6 @@ def test_every_figure_opens_postings_that_add_up_to_it(
                 if key == "total" and shown != "0.00":
                     assert 'data-figure="amount"' in postings
                 checked += 1
+                shares += (name, figure) == ("SupportFunds", "spent")
     assert checked >= 10
+    assert shares >= 1  # a unit's 已支出 opens its shares of the spending

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from fava.ext import extension_endpoint
 from flask import Response, request, send_file, url_for
 
-from projects import disclosure, pdf, reports
+from projects import disclosure, funds, pdf, reports
 from projects.disclosure_render import render_html, render_json, write_xlsx
 from projects.disclosure_sections import MONEY_CODES
 from projects.fava_ext import links, overview, page
@@ -126,10 +126,18 @@ class SupportFunds(page.Page):
         return self.cached("rows", self._rows)
 
     def _rows(self) -> list[tuple[reports.FundRow, dict]]:
+        funded = self.funded()
+        return [(row, self._links(row.unit, funded[row.unit])) for row in self.table("funds")]
+
+    def funded(self) -> dict[str, set[str]]:
+        """The projects each funder's aid is linked to, up to the selected year."""
+        return self.cached("funded", self._funded)
+
+    def _funded(self) -> dict[str, set[str]]:
         funded: dict[str, set[str]] = defaultdict(set)
         for receipt in reports.funds_of(self.books_at_year_end).receipts:
             funded[receipt.funder] |= set(receipt.projects)
-        return [(row, self._links(row.unit, funded[row.unit])) for row in self.table("funds")]
+        return funded
 
     def _links(self, unit: str, projects: set[str]) -> dict[str, str | None]:
         """The journal links of a unit's figures: its aid is money or assets it funded (or
@@ -144,12 +152,36 @@ class SupportFunds(page.Page):
             "purchases": self.postings_of_transactions(
                 own, account=links.OPERATING_ACCOUNTS, credit=True
             ),
-            "spent": self.postings_of_transactions(
-                links.linked(projects), account=links.SPEND_ACCOUNTS
-            )
-            if projects
-            else None,
+            "spent": self.shares_url(unit) if projects else None,
         }
+
+    def shares_url(self, unit: str) -> str:
+        """The 明细 of a unit's 已支出 (``shares``) in the selected year."""
+        url = url_for(
+            "extension_report", extension_name=self.name, filter=None, account=None, time=None
+        )
+        query = {"unit": unit} if self.year is None else {"unit": unit, "time": self.year}
+        return f"{url}shares?{urlencode(query)}"
+
+    @extension_endpoint("shares")
+    def shares(self) -> str:
+        """明细 of a unit's 已支出: each spending posting of the projects it funds, with its
+        share (``funds.spending_shares``), whose total is the figure; a link to Fava's
+        journal of those projects' spending postings in full."""
+        unit = request.args.get("unit", "")
+        rows = funds.spending_shares(self.books_at_year_end.transactions(), unit)
+        projects = sorted(self.funded().get(unit, ()))
+        return self.render_postings(
+            [(entry, posting, posting.units.number, share) for entry, posting, share in rows],
+            sum((share for _, _, share in rows), Decimal(0)),
+            shares=True,
+            unit=unit,
+            projects=projects,
+            amounts=sum((posting.units.number for _, posting, _ in rows), Decimal(0)),
+            journal=self.journal_of_transactions(
+                links.linked(projects), account=links.SPEND_ACCOUNTS
+            ),
+        )
 
     def findings(self) -> list[reports.Finding]:
         """Claims the books do not bear out, and receipts never claimed."""

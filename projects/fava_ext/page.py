@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote, urlencode
 
-from beancount.core.data import Transaction
+from beancount.core.data import Posting, Transaction
 from fava.context import g
 from fava.core import FavaLedger
 from fava.core.filters import Match
@@ -366,23 +366,38 @@ class Page(FavaExtensionBase):
             bad_request(f"only 只能是 {'、'.join(ONLY)} (invalid only)")
         keep = ONLY[only] if only else None
         rows = [
-            (entry, posting, sign * posting.units.number, meta_of(entry))
+            (entry, posting, sign * posting.units.number, None)
             for entry in g.filtered.entries
             if isinstance(entry, Transaction) and (keep is None or keep(entry))
             for posting in entry.postings
             if match(posting.account)
         ]
         total = sum((amount for _, _, amount, _ in rows), Decimal(0))
-        content = self.jinja_env.get_template("_postings.html").render(
-            extension=self,
-            rows=rows,
-            total=total,
+        return self.render_postings(
+            rows,
+            total,
             budget=budget,
             remaining=None if budget is None else budget - total,
             credit=sign < 0,
             account=account,
             filter=request.args.get("filter", ""),
             journal=url_for("report", report_name="journal"),
+        )
+
+    def render_postings(
+        self,
+        rows: list[tuple[Transaction, Posting, Decimal, Decimal | None]],
+        total: Decimal,
+        **context: Any,
+    ) -> str:
+        """A 明细 page (``_postings.html``): each row an entry, its posting, the amount and
+        a share of it (none but on a share's 明细, ``shares=True``, whose total is of the
+        shares); ``context`` as the template asks (account, filter, journal, ...)."""
+        content = self.jinja_env.get_template("_postings.html").render(
+            extension=self,
+            rows=[(e, p, amount, meta_of(e), share) for e, p, amount, share in rows],
+            total=total,
+            **{"budget": None, "credit": False, "shares": False, **context},
         )
         return render_template("_layout.html", content=Markup(content), page_title="明细")
 
