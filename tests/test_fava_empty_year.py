@@ -46,7 +46,7 @@ def expected(year: int) -> dict[str, int]:
     }
 
 
-YEARS = sorted(random.Random(17).sample(range(2000, 2024), 4)) + [2024, 2025, 2026, 2031]
+YEARS = [*sorted(random.Random(17).sample(range(2000, 2024), 4)), 2024, 2025, 2026, 2031]
 
 
 @pytest.mark.parametrize("year", YEARS)
