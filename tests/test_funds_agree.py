@@ -90,6 +90,8 @@ def check_agreement(folder: Path, ledgers: Path | None, years: list[int | None])
                     agreed += 1
                     if figure == "spent" and href:
                         assert shares_total(client, href) == shown, (slug, year, row["unit"])
+                    if figure in ("found", "purchases") and href:
+                        assert postings_total(client, href) == shown, (slug, year, row, figure)
             secretaries = rows_of(text, "data-secretary")
             for row in report("secretaries", target, year, ledgers):
                 cells = secretaries[f"{row['secretary']}|{row['term']}"]
@@ -106,6 +108,14 @@ def check_agreement(folder: Path, ledgers: Path | None, years: list[int | None])
                     assert line["received_to_date"] == Decimal(row["found"]), (slug, year, row)
                     assert line["used"] == Decimal(row["spent"]), (slug, year, row)
     return agreed
+
+
+def postings_total(client: Client, href: str) -> str:
+    """The 合计 of a figure's 明细 (its postings with their amounts)."""
+    response = client.get(html.unescape(href))
+    assert response.status_code == 200
+    (total,) = re.findall(r'data-figure="total">([^<]*)<', response.get_data(as_text=True))
+    return total
 
 
 def shares_total(client: Client, href: str) -> str:
@@ -229,3 +239,19 @@ def test_largest_remainder_sums_exactly_and_stays_within_a_cent(amount: int, wei
     whole = sum(weights)
     for part, weight in zip(parts, weights, strict=True):
         assert abs(part - total * weight / whole) < Decimal("0.01")
+
+
+def test_the_county_s_aid_accounts_count_on_the_page_and_in_its_postings(
+    tmp_path: Path, cache: None
+) -> None:
+    declarations, journal, _ = generated(7)
+    declarations += '2024-01-01 custom "cunzhang-option" "aid_accounts" "504"\n'
+    journal += (
+        f'2024-04-02 * "{B}" "捐赠慰问金"\n  funder: "{B}"\n'
+        f"  {BANK}   1234.56 CNY\n  Income:504-其他收入:50401-捐赠  -1234.56 CNY\n\n"
+    )
+    ledgers = tmp_path / "ledgers"
+    add_village(ledgers, "甲村", {2024: journal}, declarations)
+    assert check_agreement(ledgers / "测试镇", ledgers, [2024]) == 2 * 7
+    funds_2024 = {r["unit"]: r for r in report("funds", "测试镇/甲村", 2024, ledgers)}
+    assert Decimal(funds_2024[B]["found"]) == Decimal("30000") + Decimal("1234.56")

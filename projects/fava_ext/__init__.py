@@ -148,12 +148,18 @@ class SupportFunds(page.Page):
             "pledged": self.journal(links.declared("fund-pledge", unit)),
             "claimed": self.journal(links.declared("fund-landed", unit)),
             "unverified": self.journal(links.declared("fund-landed", unit)),
-            "found": self.postings_of_transactions(own, account=links.FUND_ACCOUNTS, credit=True),
+            "found": self.postings_of_transactions(
+                own, account=links.fund_accounts(self.fund_codes()), credit=True
+            ),
             "purchases": self.postings_of_transactions(
                 own, account=links.OPERATING_ACCOUNTS, credit=True
             ),
             "spent": self.shares_url(unit) if projects else None,
         }
+
+    def fund_codes(self) -> frozenset[str]:
+        """The first-level codes whose credits are aid in this ledger (with ``aid_accounts``)."""
+        return funds.fund_accounts(self.books.options.aid_accounts)
 
     def shares_url(self, unit: str) -> str:
         """The 明细 of a unit's 已支出 (``shares``) in the selected year."""

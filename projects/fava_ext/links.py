@@ -34,8 +34,14 @@ EARNINGS_ACCOUNTS = f"^(Income|Expenses):({'|'.join(sorted(statements.OPERATING_
 #: Fava's filter that leaves the year-end closing out, so that its 损益表 shows a closed
 #: year's income and expenses (the ``#closing`` entries zero them on the year's last day).
 NOT_YEAR_END = "-#closing"
-#: Outside money (``transaction_facts.FUND_ACCOUNTS``): 231, 241, 311, 503.
-FUND_ACCOUNTS = f"^[A-Za-z]+:({'|'.join(sorted(transaction_facts.FUND_ACCOUNTS))})-"
+
+
+def fund_accounts(codes: Iterable[str]) -> str:
+    """The accounts of outside money: ``funds.fund_accounts`` (231, 241, 311, 503 and the
+    county's ``aid_accounts``), as Fava's account filter."""
+    return f"^[A-Za-z]+:({'|'.join(sorted(codes))})-"
+
+
 INCOME_ACCOUNTS = "^Income:"
 
 
