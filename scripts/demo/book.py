@@ -74,25 +74,6 @@ class Txn:
         return cls(entry.date, entry.narration, postings, tags=tuple(sorted(entry.tags)))
 
 
-def receipt(
-    date: Date,
-    narration: str,
-    payer: str,
-    into: str,
-    source: str,
-    amount: Decimal,
-    link: str | None = None,
-) -> Txn:
-    """Money received from outside (the import records the payer as ``funder``)."""
-    return Txn(
-        date,
-        narration,
-        [(into, amount), (source, -amount)],
-        payee=payer,
-        links=(link,) if link else (),
-    )
-
-
 def payment(
     date: Date,
     narration: str,
@@ -102,6 +83,7 @@ def payment(
     amount: Decimal,
     link: str | None = None,
 ) -> Txn:
+    """Money paid out of ``out_of`` to ``to``."""
     return Txn(
         date,
         narration,
@@ -109,6 +91,19 @@ def payment(
         payee=payee,
         links=(link,) if link else (),
     )
+
+
+def receipt(
+    date: Date,
+    narration: str,
+    payer: str,
+    into: str,
+    source: str,
+    amount: Decimal,
+    link: str | None = None,
+) -> Txn:
+    """Money received into ``into`` from ``source``: a payment the other way round."""
+    return payment(date, narration, payer, source, into, amount, link)
 
 
 @dataclass(frozen=True)
