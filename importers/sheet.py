@@ -42,6 +42,7 @@ from importers.bounds import (
     MAX_CELLS,
     MAX_FILE_BYTES,
     Refusal,
+    column_letter,
     damaged,
     file_too_large,
     survey,
@@ -833,16 +834,6 @@ def _column_label(header: Header, col: int) -> str:
     row = header.sheet.rows[header.index]
     word = text_of(row[col]) if col < len(row) else ""
     return f"{letter}列({word})" if word else f"{letter}列"
-
-
-def column_letter(index: int) -> str:
-    """0 → ``A``, 27 → ``AB``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def column_label(header: Header, field_name: str) -> str:
