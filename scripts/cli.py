@@ -206,7 +206,7 @@ def serve(
     mode = "可写 writable" if writable else "只读 read-only"
     login = f", 认证 auth: {auth}" if auth else ""
     click.echo(f"Fava: http://{host}:{port}/  ({len(villages)} 个村 villages, {mode}{login})")
-    serve_mod.run(villages, host, port, auth, writable, allowed, max_loaded)
+    serve_mod.run(serve_mod.server(villages, host, port, auth, writable, allowed, max_loaded))
 
 
 # Commands that live in modules of their own.

@@ -435,21 +435,12 @@ def server(
     return served
 
 
-def run(
-    villages: list[Path],
-    host: str,
-    port: int,
-    auth: Path | None = None,
-    writable: bool = False,
-    allowed: Iterable[str] = (),
-    max_loaded: int = MAX_LOADED,
-) -> None:
-    """Serve until interrupted."""
-    check_host(host, auth)
-    served = server(villages, host, port, auth, writable, allowed, max_loaded)
+def run(served: Server) -> None:
+    """Serve until interrupted (``server`` made it; ``check_host`` checked its host)."""
     try:
         served.start()
     except KeyboardInterrupt:
         served.stop()
     except OSError as error:
+        host, port = served.bind_addr
         raise click.ClickException(f"无法在 {host}:{port} 启动 Fava: {error}") from error
