@@ -48,9 +48,8 @@ from decimal import Decimal
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from projects.model import RESULT_STEP, STEPS, required_steps
+from projects.model import RESULT_STEP, STEPS, ZERO, required_steps
 
-ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
 #: A link that names a contract: C, then a digit (C2024-01).
