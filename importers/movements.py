@@ -28,7 +28,7 @@ from beancount.core.amount import Amount as BeanAmount
 from importers.accounts import AccountBook
 from importers.base import Provenance, SheetImporter, merge_repeats
 from importers.classify import Classifier, History
-from importers.project_link import contract_link, project_link
+from importers.project_link import row_links
 from importers.sheet import (
     Amount,
     Date,
@@ -334,8 +334,7 @@ class MovementsImporter(SheetImporter):
                 problems.append(Problem(*where, f"待查明款项科目: {reason}"))
                 return None
             flag = "!"
-        found = (project_link(values, where, problems), contract_link(values, where, problems))
-        links = frozenset(filter(None, found))
+        links = frozenset(row_links(values, where, problems))
         amount = movement.amount
         own_posting = (own, str(amount))
         serial = values.get("serial") or ""

@@ -45,3 +45,9 @@ def contract_link(values: dict, where: tuple[str, str, int], problems: list[Prob
     rent receipt to its contract in the 三资台账."""
     rule = "合同编号 “{}” 应为 C 加数字, 如 C2024-01"
     return link(values, where, problems, "contract", CONTRACT_LINK, rule)
+
+
+def row_links(values: dict, where: tuple[str, str, int], problems: list[Problem]) -> list[str]:
+    """The row's project and contract links that it names and that are accepted."""
+    found = (project_link(values, where, problems), contract_link(values, where, problems))
+    return [text for text in found if text]

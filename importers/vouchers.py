@@ -18,7 +18,7 @@ from beancount.core.amount import Amount as BeanAmount
 
 from importers.accounts import AccountBook
 from importers.base import Provenance, SheetImporter
-from importers.project_link import contract_link, project_link
+from importers.project_link import row_links
 from importers.sheet import (
     Amount,
     Date,
@@ -181,8 +181,7 @@ class VoucherImporter(SheetImporter):
         links = set()
         for record, _, _ in voucher.lines:
             row_where = (provenance.workbook.label, record.sheet, record.row)
-            for read in (project_link, contract_link):
-                links.update(filter(None, [read(record.values, row_where, problems)]))
+            links.update(row_links(record.values, row_where, problems))
         lines = [(account, str(amount)) for _, account, amount in voucher.lines]
         content = (
             voucher.date.isoformat(),
