@@ -227,9 +227,8 @@ class AssetRegisterImporter(DeclarationSheet):
             meta["residual"] = residual
         if values.get("depreciated"):
             meta["depreciated"] = BeanAmount(values["depreciated"], "CNY")
-        for key in ("location",):
-            if values.get(key):
-                meta[key] = values[key]
+        if values.get("location"):
+            meta["location"] = values["location"]
         meta["use"] = use
         if welfare in YES:
             meta["public_welfare"] = True
