@@ -129,6 +129,10 @@ class VillageBooks:
     declarations: model.Declarations
     options: options.LedgerOptions
     township: str = ""
+    #: ``funds_of`` by ``until``: computed once per books, however many tables ask.
+    _funds: dict[datetime.date | None, funds.Funds] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, village: str, entries: data.Directives, township: str = "") -> VillageBooks:
@@ -271,8 +275,14 @@ def project_rows(village: VillageBooks, year: int | None = None) -> list[Project
 
 
 def funds_of(village: VillageBooks, until: datetime.date | None = None) -> funds.Funds:
-    """``projects.funds.compute`` over the village's books up to ``until``."""
-    return funds.compute(village.transactions(), village.declarations, village.options, until)
+    """``projects.funds.compute`` over the village's books up to ``until``, once per books
+    and ``until``: the fund, secretary and finding tables share it, so callers must not
+    change it."""
+    if until not in village._funds:
+        village._funds[until] = funds.compute(
+            village.transactions(), village.declarations, village.options, until
+        )
+    return village._funds[until]
 
 
 def match_claims(village: VillageBooks, until: datetime.date | None = None) -> list[Finding]:
