@@ -43,14 +43,18 @@ from projects import (
 )
 from projects.balances import balances, signed, total
 from projects.chart import chart, split_component
-from projects.disclosure_sections import RECORDS, Sections, review_of
+from projects.disclosure_sections import Sections, review_of
 from projects.disclosure_sections import compute as compute_sections
 from projects.ledger import format_error, where
 from projects.masking import mask
 from projects.numerals import capital
 from projects.periods import Period
+from projects.publications import PUBLISHED
 from projects.statements import StatementLine, balance_sheet, income_statement
 from projects.transaction_facts import ZERO, top_code
+
+#: The Custom types that record what was done with the books, not the books themselves.
+RECORDS = ("review", PUBLISHED)
 
 
 @dataclass

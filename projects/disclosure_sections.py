@@ -46,8 +46,6 @@ from projects.transaction_facts import ZERO, root, top_code
 MONEY_CODES = ("101", "102")
 CONTRACT_NAMES = ("发包", "出租", "租金", "租赁")
 LAND_NAMES = ("征地", "土地补偿", "征收补偿")
-#: The Custom types that record what was done with the books, not the books themselves.
-RECORDS = ("review", "disclosure-published")
 
 
 @dataclass
