@@ -92,12 +92,13 @@ def village_set_start(obj: Context, target: str, start: datetime.datetime) -> No
         click.echo(f"建账日期 books start: {old} → {start.date()} ({layout.village_label(folder)})")
 
 
-def village_errors(folder: Path) -> tuple[list, int]:
-    """One village's errors and number of entries (run by the engine, maybe on a worker)."""
+def village_errors(folder: Path) -> tuple[list, int, list[str]]:
+    """One village's errors, number of entries and, if it has no errors, its warnings
+    (run by the engine, maybe on a worker)."""
     try:
         loaded = load(folder)
     except Refused as refused:
-        return refused.breaches, 0
+        return refused.breaches, 0, []
     half_written = [
         LoadError(
             data.new_metadata(str(staging), 0),
@@ -107,16 +108,17 @@ def village_errors(folder: Path) -> tuple[list, int]:
         )
         for staging in unfinished(folder)
     ]
-    return [*loaded.errors, *half_written], len(loaded.entries)
+    errors = [*loaded.errors, *half_written]
+    return errors, len(loaded.entries), [] if errors else warnings(folder, loaded.entries)
 
 
-def warnings(folder: Path) -> list[str]:
+def warnings(folder: Path, entries: data.Directives) -> list[str]:
     """``check``'s warnings about a clean village: overdue disclosures, a distribution that
     shares out subsidies (``projects.year_end.subsidy_warnings``). The exit status stays
     the errors'."""
     overdue = publications.overdue_warning(folder, datetime.date.today())
     label = layout.village_label(folder)
-    subsidies = year_end.subsidy_warnings(load(folder).entries)
+    subsidies = year_end.subsidy_warnings(entries)
     return [*([overdue] if overdue else []), *(f"⚠ {label}: {w}" for w in subsidies)]
 
 
@@ -142,7 +144,7 @@ def check(
             progress=progress,
         )
     failed = 0
-    for folder, (errors, entries) in zip(folders, results, strict=True):
+    for folder, (errors, entries, found) in zip(folders, results, strict=True):
         for error in errors:
             click.echo(format_error(error))
         label = layout.village_label(folder)
@@ -151,7 +153,7 @@ def check(
             click.echo(f"✗ {label}: {len(errors)} 个错误 errors")
         else:
             click.echo(f"✓ {label}: 无错误 clean ({entries} 条记录 entries)")
-            for warning in warnings(folder):
+            for warning in found:
                 click.echo(warning)
     if failed:
         raise SystemExit(1)
